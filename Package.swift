@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The interpreter's hot loop relies on unchecked exclusivity: every guest instruction touches the
+// CPU's stored properties, and dynamic exclusivity checks would cost more than the instruction itself.
+let emulatorSettings: [SwiftSetting] = [
+  .unsafeFlags(["-enforce-exclusivity=unchecked"])
+]
+
+let package = Package(
+  name: "irqscope",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "irqscope", targets: ["irqscope"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CNcurses",
+      pkgConfig: "ncursesw",
+      providers: [.apt(["libncurses-dev"])]
+    ),
+    .target(
+      name: "Emulator",
+      swiftSettings: emulatorSettings
+    ),
+    .target(
+      name: "Dashboard",
+      dependencies: ["Emulator"]
+    ),
+    .executableTarget(
+      name: "irqscope",
+      dependencies: [
+        "Emulator",
+        "Dashboard",
+        "CNcurses",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "EmulatorTests",
+      dependencies: ["Emulator"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

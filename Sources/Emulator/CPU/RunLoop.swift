@@ -1,0 +1,63 @@
+/// The interpreter loop: executes instructions until virtual time reaches a limit, taking interrupts at
+/// instruction boundaries through one cheap check of `attention`.
+extension CPU {
+  /// Runs until `cycles` reaches `limit`, the CPU halts with nothing to wake it, or a stop is requested
+  /// (after device I/O, so the board can run device events that I/O scheduled).
+  /// A halted CPU skips straight to `limit`: idle time costs the host nothing.
+  public func run(until limit: UInt64) {
+    while cycles < limit {
+      if attention != 0 {
+        if attention & Attention.stop != 0 {
+          attention &= ~Attention.stop
+          return
+        }
+        if serviceInterrupts() { continue }
+        if halted {
+          idle(until: limit)
+          return
+        }
+        if attention & Attention.trap != 0 {
+          stepWithSingleStepTrap()
+          continue
+        }
+      } else if halted {
+        idle(until: limit)
+        return
+      }
+      do {
+        try step()
+      } catch {
+        eip = instructionStart
+        raiseException(error, returnEIP: instructionStart)
+      }
+      cycles &+= 1
+    }
+  }
+
+  private func idle(until limit: UInt64) {
+    cyclesWithoutInstruction &+= limit &- cycles
+    cycles = limit
+  }
+
+  /// Executes one instruction with TF set at its start, then raises the single-step #DB trap (DR6.BS).
+  private func stepWithSingleStepTrap() {
+    do {
+      try step()
+      cycles &+= 1
+      dr[6] |= 0x4000
+      raiseException(Fault(Vector.debug), returnEIP: eip)
+    } catch {
+      cycles &+= 1
+      eip = instructionStart
+      raiseException(error, returnEIP: instructionStart)
+    }
+  }
+
+  /// Executes exactly one instruction (or takes one pending interrupt), for single-stepping from the dashboard.
+  public func singleStep() {
+    let target = cycles &+ 1
+    let wasHalted = halted
+    run(until: target)
+    if wasHalted && halted { idle(until: target) }
+  }
+}
