@@ -17,13 +17,15 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
+    // No pkgConfig: ncursesw.pc carries -D flags that SwiftPM refuses with a warning; the header is on the
+    // default include path and module.modulemap links the library.
     .systemLibrary(
       name: "CNcurses",
-      pkgConfig: "ncursesw",
       providers: [.apt(["libncurses-dev"])]
     ),
     .target(
       name: "Emulator",
+      resources: [.copy("Resources/bench-cpu.elf"), .copy("Resources/bench-irq.elf")],
       swiftSettings: emulatorSettings
     ),
     .target(
@@ -42,6 +44,10 @@ let package = Package(
     .testTarget(
       name: "EmulatorTests",
       dependencies: ["Emulator"]
+    ),
+    .testTarget(
+      name: "DashboardTests",
+      dependencies: ["Dashboard"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -75,6 +75,11 @@ public final class Scheduler {
     entries.removeAll { $0.device == device }
   }
 
+  /// Removes every pending event (a machine reset).
+  public func cancelAll() {
+    entries.removeAll()
+  }
+
   /// Runs every event whose time has come, in time order. Events may schedule further events.
   public func runDue() {
     while let first = entries.first, first.time <= now {

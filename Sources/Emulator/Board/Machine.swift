@@ -1,0 +1,272 @@
+/// The PC: RAM, the port and MMIO maps, the CPU and the devices wired as on a PC with QEMU's BIOS left behind.
+///
+///     PIT channel 0 → IRQ0   keyboard (8042) → IRQ1   slave PIC → IRQ2   COM1 → IRQ4   NIC → IRQ11
+///
+/// Everything runs in virtual time: `run(until:)` alternates between the CPU (up to the next device event) and the
+/// Scheduler's due events. Nothing here reads the wall clock, so the same kernel and inputs give the same run.
+/// The machine is not thread-safe: confine it to one queue (the dashboard's machine queue, or the headless runner).
+public final class Machine {
+  public struct Configuration: Sendable {
+    /// RAM in bytes (a multiple of 4 KiB, at least 2 MiB).
+    public var memoryBytes: Int = 32 << 20
+    /// Whether to keep the interrupt trace (off for benchmarks that measure the bare path).
+    public var tracing = true
+
+    public init(memoryBytes: Int = 32 << 20, tracing: Bool = true) {
+      self.memoryBytes = memoryBytes
+      self.tracing = tracing
+    }
+  }
+
+  public let configuration: Configuration
+  public let memory: PhysicalMemory
+  public let io = IOBus()
+  public let mmio = MMIOMap()
+  public let scheduler = Scheduler()
+  public let cpu: CPU
+  public let pics: PICPair
+  public let pit: PIT8254
+  public let portB: SystemControlPortB
+  public let keyboard: Keyboard8042
+  public let uart: UART16550
+  public let vga: VGAText
+  public let debugExit = DebugExit()
+  public let post = POSTPort()
+  public let debugConsole = DebugConsole()
+  public let portA = SystemControlPortA()
+  public let tracer = InterruptTracer()
+  private let irqRouter: IRQRouter
+
+  /// The kernel image, kept so a reset can boot it again as QEMU's `-kernel` does after a triple fault.
+  public private(set) var kernel: LoadedKernel?
+  private var kernelImage: (bytes: [UInt8], fileName: String, commandLine: String)?
+  /// Why the machine reset, oldest first (triple faults, 8042 and port 0x92 reset requests).
+  public private(set) var resets: [String] = []
+
+  public init(configuration: Configuration = Configuration()) {
+    self.configuration = configuration
+    memory = PhysicalMemory(size: configuration.memoryBytes)
+    cpu = CPU(memory: memory, io: io, mmio: mmio)
+    irqRouter = IRQRouter()
+    pics = PICPair()
+    irqRouter.pics = pics
+    irqRouter.tracer = configuration.tracing ? tracer : nil
+    irqRouter.scheduler = scheduler
+    pit = PIT8254(scheduler: scheduler, irq0: IRQLine(irq: 0, sink: irqRouter))
+    portB = SystemControlPortB(pit: pit)
+    keyboard = Keyboard8042(scheduler: scheduler, irq: IRQLine(irq: 1, sink: irqRouter))
+    uart = UART16550(scheduler: scheduler, irq: IRQLine(irq: 4, sink: irqRouter))
+    vga = VGAText(memory: memory)
+    wire()
+    powerOn()
+  }
+
+  private func wire() {
+    let picTap = PICPortTap(machine: self)
+    io.map(0x20...0x21, to: picTap)
+    io.map(0xA0...0xA1, to: picTap)
+    io.map(0x4D0...0x4D1, to: picTap)
+    io.map(0x40...0x43, to: pit)
+    io.map(0x61...0x61, to: portB)
+    io.map(0x60...0x60, to: keyboard)
+    io.map(0x64...0x64, to: keyboard)
+    io.map(0x3F8...0x3FF, to: uart)
+    io.map(0x3C0...0x3CF, to: vga)
+    io.map(0x3D4...0x3D5, to: vga)
+    io.map(0x3DA...0x3DA, to: vga)
+    io.map(0xF4...0xF4, to: debugExit)
+    io.map(0x80...0x80, to: post)
+    io.map(0xE9...0xE9, to: debugConsole)
+    io.map(0x92...0x92, to: portA)
+
+    // Device I/O happens in the middle of a CPU slice: bring the clock up to date first.
+    io.willAccess = { [unowned self] in scheduler.now = cpu.cycles }
+    mmio.willAccess = { [unowned self] in scheduler.now = cpu.cycles }
+
+    pics.onINTRChange = { [unowned self] level in cpu.setINTR(level) }
+    cpu.acknowledgeInterrupt = { [unowned self] in acknowledgeInterrupt() }
+    if configuration.tracing {
+      cpu.onDelivery = { [unowned self] record in
+        let registers = picRegisters()
+        tracer.delivered(record, inService: registers.masterISR != 0 || registers.slaveISR != 0)
+      }
+    }
+    cpu.onTripleFault = { [unowned self] reason in reset(reason: reason) }
+    keyboard.onReset = { [unowned self] in reset(reason: "reset requested through the 8042 (command 0xFE)") }
+    portA.onReset = { [unowned self] in reset(reason: "reset requested through port 0x92") }
+    debugExit.onExit = { [unowned self] _ in cpu.requestStop() }
+  }
+
+  /// Puts every device in the state QEMU's BIOS leaves before it boots a kernel.
+  private func powerOn() {
+    scheduler.cancelAll()
+    pics.resetToBIOSState()
+    pit.resetToBIOSState()
+    keyboard.resetToBIOSState()
+    vga.clearToBIOSState()
+    cpu.reset()
+    cpu.setINTR(pics.intr)
+  }
+
+  // MARK: Booting
+
+  /// Loads a Multiboot kernel and sets the CPU up as `qemu-system-i386 -kernel` hands over to it.
+  public func boot(kernel bytes: [UInt8], fileName: String, commandLine: String = "") throws(LoadError) {
+    let loaded = try MultibootLoader.load(bytes, fileName: fileName, into: memory, commandLine: commandLine)
+    kernel = loaded
+    kernelImage = (bytes, fileName, commandLine)
+    tracer.symbolizer = { [symbols = loaded.symbols] in symbols.describe($0) }
+    enter(loaded)
+  }
+
+  private func enter(_ loaded: LoadedKernel) {
+    cpu.gdtr = TableRegister(base: loaded.gdtBase, limit: loaded.gdtLimit)
+    cpu.idtr = TableRegister(base: 0, limit: 0x3FF)  // the real-mode table the BIOS leaves behind
+    cpu.setSegment(.cs, CPU.flatSegment(selector: 0x08, code: true))
+    for s in [SegmentRegister.ds, .es, .fs, .gs, .ss] { cpu.setSegment(s, CPU.flatSegment(selector: 0x10, code: false)) }
+    cpu[.eax] = MultibootLoader.bootMagic
+    cpu[.ebx] = loaded.multibootInfoAddress
+    cpu[.esp] = loaded.initialESP
+    cpu.eip = loaded.entry
+    cpu.eflags = 0x2
+  }
+
+  /// Resets the whole machine and, if a kernel was booted, boots it again.
+  public func reset(reason: String) {
+    resets.append(reason)
+    if configuration.tracing { tracer.reset(reason: reason, at: cpu.cycles) }
+    let now = cpu.cycles
+    powerOn()
+    cpu.cycles = now
+    if let image = kernelImage {
+      memory.bytes.initializeMemory(as: UInt8.self, repeating: 0, count: memory.size)
+      vga.clearToBIOSState()
+      if let loaded = try? MultibootLoader.load(
+        image.bytes, fileName: image.fileName, into: memory, commandLine: image.commandLine)
+      {
+        enter(loaded)
+      }
+    }
+    cpu.requestStop()
+  }
+
+  // MARK: Running
+
+  /// Runs the machine until virtual time reaches `time` (in cycles) or the guest requests an exit.
+  public func run(until time: UInt64) {
+    while cpu.cycles < time && debugExit.exitStatus == nil {
+      scheduler.now = cpu.cycles
+      scheduler.runDue()
+      let limit = min(time, scheduler.nextEventTime)
+      if limit > cpu.cycles { cpu.run(until: limit) }
+    }
+    scheduler.now = cpu.cycles
+    scheduler.runDue()
+  }
+
+  /// Runs for `cycles` of virtual time.
+  public func run(cycles: UInt64) { run(until: cpu.cycles &+ cycles) }
+
+  /// The guest's isa-debug-exit status, once it wrote to port 0xF4.
+  public var exitStatus: Int32? { debugExit.exitStatus }
+
+  // MARK: Interrupts
+
+  /// The INTA cycle, traced: the PIC's registers before and after, the vector, the IRQ it served.
+  private func acknowledgeInterrupt() -> UInt8 {
+    guard configuration.tracing else { return pics.acknowledge() }
+    let before = picRegisters()
+    let vector = pics.acknowledge()
+    let after = picRegisters()
+    let served = servedIRQ(before: before, after: after, vector: vector)
+    tracer.acknowledged(
+      vector: vector, irq: served.irq, spurious: served.spurious, before: before, after: after, at: cpu.cycles)
+    return vector
+  }
+
+  /// Which IRQ an acknowledge served: the in-service bit it set, or with AEOI the vector's offset from the base;
+  /// a spurious vector (base + 7 with nothing newly in service) serves none.
+  private func servedIRQ(before: TraceEvent.PICRegisters, after: TraceEvent.PICRegisters, vector: UInt8)
+    -> (irq: Int?, spurious: Bool)
+  {
+    let state = pics.state
+    let slaveBase = state.slave.base
+    let masterBase = state.master.base
+    let newSlave = after.slaveISR & ~before.slaveISR
+    if newSlave != 0 { return (8 + newSlave.trailingZeroBitCount, false) }
+    let newMaster = after.masterISR & ~before.masterISR & ~0x04
+    if newMaster != 0 { return (newMaster.trailingZeroBitCount, false) }
+    if vector & 0xF8 == slaveBase {
+      let line = Int(vector & 7)
+      return line == 7 && before.slaveIRR & 0x80 == after.slaveIRR & 0x80 && after.slaveIRR & 0x80 == 0
+        ? (nil, true) : (8 + line, false)
+    }
+    if vector & 0xF8 == masterBase {
+      let line = Int(vector & 7)
+      return line == 7 && after.masterIRR & 0x80 == 0 && before.masterIRR & 0x80 == 0 ? (nil, true) : (line, false)
+    }
+    return (nil, true)
+  }
+
+  /// Both PICs' IRR, ISR and IMR.
+  public func picRegisters() -> TraceEvent.PICRegisters {
+    let state = pics.state
+    return TraceEvent.PICRegisters(
+      masterIRR: state.master.irr, masterISR: state.master.isr, masterIMR: state.master.imr,
+      slaveIRR: state.slave.irr, slaveISR: state.slave.isr, slaveIMR: state.slave.imr)
+  }
+
+  /// Sets or clears IRQ line `irq`'s mask bit by writing OCW1, exactly as a guest would.
+  public func setMask(irq: Int, masked: Bool) {
+    guard (0..<16).contains(irq) else { return }
+    let port: UInt16 = irq < 8 ? 0x21 : 0xA1
+    let bit = UInt8(1) << UInt8(irq & 7)
+    let imr = UInt8(truncatingIfNeeded: pics.portRead(port, size: 1))
+    pics.portWrite(port, size: 1, value: UInt32(masked ? imr | bit : imr & ~bit))
+  }
+
+  /// Records dropped host input in the trace.
+  public func noteDropped(source: String, detail: String) {
+    if configuration.tracing { tracer.dropped(source: source, detail: detail, at: cpu.cycles) }
+  }
+
+  fileprivate func picPortWritten(_ port: UInt16, size: Int, value: UInt32) {
+    let before = pics.state
+    pics.portWrite(port, size: size, value: value)
+    guard configuration.tracing else { return }
+    let after = pics.state
+    let clearedMaster = before.master.isr & ~after.master.isr & ~0x04
+    let clearedSlave = before.slave.isr & ~after.slave.isr
+    if clearedMaster | clearedSlave != 0 {
+      var irqs: [Int] = []
+      for bit in 0..<8 where clearedMaster >> bit & 1 != 0 { irqs.append(bit) }
+      for bit in 0..<8 where clearedSlave >> bit & 1 != 0 { irqs.append(8 + bit) }
+      tracer.endOfInterrupt(irqs: irqs, at: cpu.cycles)
+    }
+  }
+}
+
+/// Forwards device IRQ lines to the PIC pair, telling the tracer when each line changes.
+private final class IRQRouter: IRQSink {
+  weak var pics: PICPair?
+  var tracer: InterruptTracer?
+  weak var scheduler: Scheduler?
+
+  func setIRQ(_ irq: Int, level: Bool) {
+    tracer?.lineChanged(irq, level: level, at: scheduler?.now ?? 0)
+    pics?.setIRQ(irq, level: level)
+  }
+}
+
+/// The PIC ports as the guest sees them, with writes observed so EOIs reach the trace.
+private final class PICPortTap: PortDevice {
+  unowned let machine: Machine
+
+  init(machine: Machine) { self.machine = machine }
+
+  func portRead(_ port: UInt16, size: Int) -> UInt32 { machine.pics.portRead(port, size: size) }
+
+  func portWrite(_ port: UInt16, size: Int, value: UInt32) {
+    machine.picPortWritten(port, size: size, value: value)
+  }
+}

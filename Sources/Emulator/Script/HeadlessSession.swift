@@ -1,0 +1,120 @@
+import Foundation
+
+/// Runs a machine in virtual time only, driven by an optional script: the engine behind `irqscope run --headless`.
+///
+/// Exit status: 0 the run reached its end, 1 an expectation failed, the guest's isa-debug-exit status when it
+/// wrote port 0xF4 (`(value << 1) | 1`). Bad input (status 2) is caught before a session starts.
+public final class HeadlessSession {
+  public struct Limits: Sendable {
+    /// Stop after this much virtual time (cycles); nil = no limit.
+    public var maxCycles: UInt64?
+    public init(maxCycles: UInt64? = nil) { self.maxCycles = maxCycles }
+  }
+
+  public struct Outcome: Sendable, Equatable {
+    public var status: Int32
+    /// Why the run ended, for a person.
+    public var summary: String
+  }
+
+  public let machine: Machine
+  /// Everything COM1 transmitted so far.
+  public private(set) var serialOutput: [UInt8] = []
+  /// Called with each line of script output (`dump`) and each failure report.
+  public var print: (String) -> Void = { Swift.print($0) }
+  /// Called with each dump the script asks for.
+  public var onDump: ((MachineDump) -> Void)?
+
+  public init(machine: Machine) {
+    self.machine = machine
+    let previous = machine.uart.onTransmit
+    machine.uart.onTransmit = { [unowned self] byte in
+      serialOutput.append(byte)
+      previous?(byte)
+    }
+  }
+
+  public var serialText: String { String(decoding: serialOutput, as: UTF8.self) }
+  public var screenText: String { machine.vga.textLines().joined(separator: "\n") }
+
+  /// Runs the script (if any) and then, without a script, until the guest exits or the limit is reached.
+  public func run(script: Script?, limits: Limits) -> Outcome {
+    let deadline = limits.maxCycles.map { machine.cpu.cycles &+ $0 } ?? UInt64.max
+    if let script {
+      for line in script.lines {
+        if let exit = guestExit() { return exit }
+        if machine.cpu.cycles >= deadline { return limitReached(limits) }
+        if let failure = execute(line, script: script, deadline: deadline) { return failure }
+      }
+      if let exit = guestExit() { return exit }
+      machine.tracer.flush()
+      return Outcome(status: 0, summary: "script \(script.fileName) ran to the end")
+    }
+    while machine.cpu.cycles < deadline {
+      machine.run(until: min(deadline, machine.cpu.cycles &+ Scheduler.nominalHz / 100))
+      if let exit = guestExit() { return exit }
+    }
+    machine.tracer.flush()
+    return limitReached(limits)
+  }
+
+  private func guestExit() -> Outcome? {
+    guard let status = machine.exitStatus else { return nil }
+    machine.tracer.flush()
+    return Outcome(status: status, summary: "the guest exited through port 0xF4 with status \(status)")
+  }
+
+  private func limitReached(_ limits: Limits) -> Outcome {
+    let seconds = Double(limits.maxCycles ?? 0) / Double(Scheduler.nominalHz)
+    return Outcome(status: 0, summary: "stopped after \(seconds) s of virtual time (--max-cycles/--max-seconds)")
+  }
+
+  /// Executes one script line; returns an outcome when the run must end here.
+  private func execute(_ line: Script.Line, script: Script, deadline: UInt64) -> Outcome? {
+    switch line.command {
+    case .wait(let cycles):
+      machine.run(until: min(deadline, machine.cpu.cycles &+ cycles))
+    case .type(let text):
+      let untypable = machine.keyboard.type(text)
+      if untypable > 0 {
+        machine.noteDropped(source: "keyboard", detail: "\(untypable) character(s) of \"\(text)\" have no key")
+      }
+    case .press(let name):
+      if let key = Key(name: name) { machine.keyboard.press(key) }
+    case .release(let name):
+      if let key = Key(name: name) { machine.keyboard.release(key) }
+    case .mask(let irq):
+      machine.setMask(irq: irq, masked: true)
+    case .unmask(let irq):
+      machine.setMask(irq: irq, masked: false)
+    case .nmi:
+      machine.cpu.raiseNMI()
+    case .dump:
+      let dump = MachineDump(machine)
+      onDump?(dump)
+      print(dump.json())
+    case .expectScreen(let pattern, let within), .expectSerial(let pattern, let within):
+      let onScreen: Bool
+      if case .expectScreen = line.command { onScreen = true } else { onScreen = false }
+      // The pattern was checked when the script was parsed.
+      guard let regex = try? Regex(pattern) else { return nil }
+      let end = min(deadline, machine.cpu.cycles &+ within)
+      let step = Scheduler.cycles(nanoseconds: 1_000_000)  // look once per millisecond of virtual time
+      while true {
+        let text = onScreen ? screenText : serialText
+        if text.contains(regex) { return nil }
+        if let exit = guestExit() { return exit }
+        if machine.cpu.cycles >= end { break }
+        machine.run(until: min(end, machine.cpu.cycles &+ step))
+      }
+      machine.tracer.flush()
+      let seconds = Double(within) / Double(Scheduler.nominalHz) * 1000
+      var report = "\(script.fileName):\(line.number): expectation failed: \(onScreen ? "screen" : "serial")"
+      report += " did not match \"\(pattern)\" within \(seconds) ms of virtual time\n"
+      report += onScreen ? "screen:\n\(screenText)" : "serial output:\n\(serialText)"
+      print(report)
+      return Outcome(status: 1, summary: "expectation failed at \(script.fileName):\(line.number)")
+    }
+    return nil
+  }
+}

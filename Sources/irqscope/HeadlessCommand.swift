@@ -1,0 +1,103 @@
+import ArgumentParser
+import Emulator
+import Foundation
+
+/// Carries out `run --headless`: reads the inputs, wires the output streams, runs the session, writes the dump.
+struct HeadlessCommand {
+  let options: Run
+
+  func execute() -> Int32 {
+    do {
+      return try runChecked()
+    } catch let error as InputError {
+      FileHandle.standardError.write(Data("irqscope: \(error.message)\n".utf8))
+      return 2
+    } catch {
+      FileHandle.standardError.write(Data("irqscope: \(error)\n".utf8))
+      return 2
+    }
+  }
+
+  struct InputError: Error { let message: String }
+
+  private func runChecked() throws -> Int32 {
+    guard (2...3072).contains(options.memory) else {
+      throw InputError(message: "--memory \(options.memory): RAM must be between 2 and 3072 MiB")
+    }
+    let kernelBytes = try read(options.kernel, what: "kernel")
+    var script: Script?
+    if let path = options.script {
+      let text = String(decoding: try read(path, what: "script"), as: UTF8.self)
+      do {
+        script = try Script(text: text, fileName: path, isKeyName: { Key(name: $0) != nil })
+      } catch {
+        throw InputError(message: error.description)
+      }
+    }
+    let machine = Machine(configuration: Machine.Configuration(memoryBytes: options.memory << 20))
+    do {
+      try machine.boot(kernel: kernelBytes, fileName: options.kernel, commandLine: options.append)
+    } catch {
+      throw InputError(message: error.description)
+    }
+
+    let traceFile = try options.trace.map { try OutputStream(path: $0) }
+    if let traceFile {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      machine.tracer.onEvent = { event in
+        if let data = try? encoder.encode(event) { traceFile.write(data + Data("\n".utf8)) }
+      }
+    }
+    let serialFile = try options.serial.map { try OutputStream(path: $0) }
+    if let serialFile { machine.uart.onTransmit = { serialFile.write(Data([$0])) } }
+    if options.debugcon != "none" {
+      let console = try OutputStream(path: options.debugcon)
+      machine.debugConsole.onOutput = { console.write(Data([$0])) }
+    }
+
+    var limit = options.maxCycles
+    if let seconds = options.maxSeconds {
+      guard seconds > 0, seconds < 1e6 else { throw InputError(message: "--max-seconds \(seconds) is out of range") }
+      let cycles = UInt64(seconds * Double(Scheduler.nominalHz))
+      limit = min(limit ?? .max, cycles)
+    }
+    if limit == nil && script == nil { limit = 10 * Scheduler.nominalHz }
+
+    let session = HeadlessSession(machine: machine)
+    let outcome = session.run(script: script, limits: HeadlessSession.Limits(maxCycles: limit))
+    machine.tracer.flush()
+    if let path = options.dump {
+      let output = try OutputStream(path: path)
+      output.write(Data((MachineDump(machine).json() + "\n").utf8))
+    }
+    FileHandle.standardError.write(Data("irqscope: \(outcome.summary)\n".utf8))
+    return outcome.status
+  }
+
+  private func read(_ path: String, what: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw InputError(message: "\(path): cannot read the \(what) file (does it exist, and is it readable?)")
+    }
+    return [UInt8](data)
+  }
+}
+
+/// A file (or standard output for "-") that output streams are written to.
+final class OutputStream: @unchecked Sendable {
+  private let handle: FileHandle
+
+  init(path: String) throws {
+    if path == "-" {
+      handle = .standardOutput
+      return
+    }
+    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
+    else {
+      throw HeadlessCommand.InputError(message: "\(path): cannot create the file")
+    }
+    self.handle = handle
+  }
+
+  func write(_ data: Data) { handle.write(data) }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `irqscope`: watch the PC interrupt path happen.
+@main
+struct Irqscope: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "irqscope",
+    abstract: "An i386 PC emulator that shows the interrupt path: devices, the 8259A PICs, the IDT, the CPU.",
+    discussion: """
+      Boot a Multiboot kernel headless, with a script, a trace and a dump:
+        irqscope run --headless --kernel kernel.elf --script demo.irqs --trace trace.jsonl
+      Measure the emulator:
+        irqscope bench cpu
+        irqscope bench irq
+      """,
+    subcommands: [Run.self, Bench.self]
+  )
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// Builds small guest kernels for tests with the LLVM tools that ship next to `swiftc`
+/// (clang, ld.lld, llvm-objcopy, llvm-nm), found in the directory of `swiftc` on PATH, then /opt/swift/usr/bin,
+/// then anywhere on PATH.
+///
+///     let kernel = try Toolchain.build(sources: ["boot.s": asm, "main.c": c])
+///     let symbols = try kernel.nm()          // ["_start": 0x10000c, …] as llvm-nm prints them
+///     let raw = try kernel.flatBinary()      // llvm-objcopy -O binary
+///
+/// Sources are compiled by extension: `.c` as freestanding C (`-O1`), `.s`/`.S` as assembly (AT&T syntax unless the
+/// text says `.intel_syntax`). Each build runs in its own temporary directory, so tests may build in parallel.
+enum Toolchain {
+  /// A tool failed or is missing; the message carries its output.
+  struct Failure: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  /// A linked kernel: the ELF bytes and where the file lies (for the inspection tools).
+  struct Kernel {
+    let elf: [UInt8]
+    let path: URL
+    let directory: URL
+
+    /// Defined symbols as `llvm-nm` reports them: name → address.
+    func nm() throws -> [String: UInt32] {
+      let output = try Toolchain.run("llvm-nm", ["--defined-only", path.path], in: directory)
+      var symbols: [String: UInt32] = [:]
+      for line in output.split(separator: "\n") {
+        let fields = line.split(separator: " ")
+        guard fields.count == 3, let address = UInt32(fields[0], radix: 16) else { continue }
+        symbols[String(fields[2])] = address
+      }
+      return symbols
+    }
+
+    /// Symbol sizes as `llvm-nm -S` reports them: name → st_size (symbols without a size are left out).
+    func symbolSizes() throws -> [String: UInt32] {
+      let output = try Toolchain.run("llvm-nm", ["--defined-only", "-S", path.path], in: directory)
+      var sizes: [String: UInt32] = [:]
+      for line in output.split(separator: "\n") {
+        let fields = line.split(separator: " ")
+        guard fields.count == 4, let size = UInt32(fields[1], radix: 16) else { continue }
+        sizes[String(fields[3])] = size
+      }
+      return sizes
+    }
+
+    /// The loadable bytes as one flat image from the lowest address (`llvm-objcopy -O binary`).
+    func flatBinary() throws -> [UInt8] {
+      let output = directory.appendingPathComponent("kernel.bin")
+      _ = try Toolchain.run("llvm-objcopy", ["-O", "binary", path.path, output.path], in: directory)
+      return [UInt8](try Data(contentsOf: output))
+    }
+  }
+
+  /// The default linker script: entry `_start`, everything from 1 MiB, the `.multiboot` section first
+  /// (so the header lands in the first 8192 bytes of the file), then text, rodata, data, bss.
+  static let defaultLinkerScript = """
+    ENTRY(_start)
+    SECTIONS {
+      . = 1M;
+      .text : { KEEP(*(.multiboot)) *(.text*) }
+      .rodata : { *(.rodata*) }
+      .data : { *(.data*) }
+      .bss : { *(COMMON) *(.bss*) }
+    }
+    """
+
+  /// Compiles and links `sources` (file name → text) into an ELF and returns its bytes.
+  static func buildKernel(
+    sources: [String: String], linkerScript: String? = nil, target: String = "i386-unknown-none-elf"
+  ) throws -> [UInt8] {
+    try build(sources: sources, linkerScript: linkerScript, target: target).elf
+  }
+
+  /// Compiles and links `sources` (file name → text) into `kernel.elf` in a fresh temporary directory.
+  /// `linkerScript` nil uses `defaultLinkerScript`; `target` is the clang target triple.
+  static func build(
+    sources: [String: String], linkerScript: String? = nil, target: String = "i386-unknown-none-elf",
+    cflags: [String] = [], ldflags: [String] = []
+  ) throws -> Kernel {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("irqscope-kernel-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var objects: [String] = []
+    for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
+      let source = directory.appendingPathComponent(name)
+      try text.write(to: source, atomically: true, encoding: .utf8)
+      let object = directory.appendingPathComponent(name + ".o").path
+      var arguments = ["--target=\(target)", "-c", source.path, "-o", object]
+      if name.hasSuffix(".c") {
+        arguments += ["-ffreestanding", "-fno-pic", "-fno-stack-protector", "-nostdlib", "-O1", "-Wall"]
+      }
+      _ = try run("clang", arguments + cflags, in: directory)
+      objects.append(object)
+    }
+    let script = directory.appendingPathComponent("kernel.ld")
+    try (linkerScript ?? defaultLinkerScript).write(to: script, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("kernel.elf")
+    _ = try run(
+      "ld.lld", ["-T", script.path, "-o", output.path, "--no-pie", "-static"] + ldflags + objects,
+      in: directory)
+    return Kernel(elf: [UInt8](try Data(contentsOf: output)), path: output, directory: directory)
+  }
+
+  /// Runs a toolchain program and returns its standard output; throws with its messages when it fails.
+  /// Output goes through files in `directory`, so no pipe can fill up and block the tool.
+  @discardableResult
+  static func run(_ tool: String, _ arguments: [String], in directory: URL) throws -> String {
+    let outputFile = directory.appendingPathComponent("\(tool)-\(UUID().uuidString).out")
+    let errorFile = directory.appendingPathComponent("\(tool)-\(UUID().uuidString).err")
+    _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    let output = try FileHandle(forWritingTo: outputFile)
+    let errors = try FileHandle(forWritingTo: errorFile)
+    let process = Process()
+    process.executableURL = try locate(tool)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    process.waitUntilExit()
+    try output.close()
+    try errors.close()
+    let text = String(decoding: try Data(contentsOf: outputFile), as: UTF8.self)
+    guard process.terminationStatus == 0 else {
+      let messages = String(decoding: try Data(contentsOf: errorFile), as: UTF8.self)
+      throw Failure(
+        description: "\(tool) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n"
+          + messages + text)
+    }
+    return text
+  }
+
+  /// The full path of `tool`, looked for next to `swiftc` first.
+  static func locate(_ tool: String) throws -> URL {
+    let fileManager = FileManager.default
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    let pathDirectories = path.split(separator: ":").map(String.init)
+    var candidates: [String] = []
+    for directory in pathDirectories {
+      let swiftc = directory + "/swiftc"
+      if fileManager.isExecutableFile(atPath: swiftc) {
+        let resolved = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath().deletingLastPathComponent().path
+        candidates.append(resolved)
+        break
+      }
+    }
+    candidates.append("/opt/swift/usr/bin")
+    candidates += pathDirectories
+    for directory in candidates where fileManager.isExecutableFile(atPath: directory + "/" + tool) {
+      return URL(fileURLWithPath: directory + "/" + tool)
+    }
+    throw Failure(description: "\(tool) not found next to swiftc, in /opt/swift/usr/bin or on PATH (\(path))")
+  }
+}
