@@ -92,7 +92,8 @@ struct BenchCPU: ParsableCommand {
     guard let resultAddress = machine.kernel?.symbols.address(of: "result") else { return }
     let result = machine.memory.read32(resultAddress)
     guard result == Self.model(iterations: iterations) else {
-      throw ValidationError(String(format: "checksum %08X differs from the model's %08X", result, Self.model(iterations: iterations)))
+      throw ValidationError(
+        String(format: "checksum %08X differs from the model's %08X", result, Self.model(iterations: iterations)))
     }
   }
 

@@ -47,11 +47,8 @@ public final class Machine {
     self.configuration = configuration
     memory = PhysicalMemory(size: configuration.memoryBytes)
     cpu = CPU(memory: memory, io: io, mmio: mmio)
-    irqRouter = IRQRouter()
     pics = PICPair()
-    irqRouter.pics = pics
-    irqRouter.tracer = configuration.tracing ? tracer : nil
-    irqRouter.scheduler = scheduler
+    irqRouter = IRQRouter(pics: pics, scheduler: scheduler, tracer: configuration.tracing ? tracer : nil)
     pit = PIT8254(scheduler: scheduler, irq0: IRQLine(irq: 0, sink: irqRouter))
     portB = SystemControlPortB(pit: pit)
     keyboard = Keyboard8042(scheduler: scheduler, irq: IRQLine(irq: 1, sink: irqRouter))
@@ -79,22 +76,24 @@ public final class Machine {
     io.map(0xE9...0xE9, to: debugConsole)
     io.map(0x92...0x92, to: portA)
 
+    // The machine owns every object these closures are stored in, so they never outlive it; `unowned(unsafe)`
+    // spares the reference counting on paths that run a million times per second.
     // Device I/O happens in the middle of a CPU slice: bring the clock up to date first.
-    io.willAccess = { [unowned self] in scheduler.now = cpu.cycles }
-    mmio.willAccess = { [unowned self] in scheduler.now = cpu.cycles }
+    io.willAccess = { [unowned(unsafe) self] in scheduler.now = cpu.cycles }
+    mmio.willAccess = { [unowned(unsafe) self] in scheduler.now = cpu.cycles }
 
-    pics.onINTRChange = { [unowned self] level in cpu.setINTR(level) }
-    cpu.acknowledgeInterrupt = { [unowned self] in acknowledgeInterrupt() }
+    pics.onINTRChange = { [unowned(unsafe) self] level in cpu.setINTR(level) }
+    cpu.acknowledgeInterrupt = { [unowned(unsafe) self] in acknowledgeInterrupt() }
     if configuration.tracing {
-      cpu.onDelivery = { [unowned self] record in
+      cpu.onDelivery = { [unowned(unsafe) self] record in
         let registers = picRegisters()
         tracer.delivered(record, inService: registers.masterISR != 0 || registers.slaveISR != 0)
       }
     }
-    cpu.onTripleFault = { [unowned self] reason in reset(reason: reason) }
-    keyboard.onReset = { [unowned self] in reset(reason: "reset requested through the 8042 (command 0xFE)") }
-    portA.onReset = { [unowned self] in reset(reason: "reset requested through port 0x92") }
-    debugExit.onExit = { [unowned self] _ in cpu.requestStop() }
+    cpu.onTripleFault = { [unowned(unsafe) self] reason in reset(reason: reason) }
+    keyboard.onReset = { [unowned(unsafe) self] in reset(reason: "reset requested through the 8042 (command 0xFE)") }
+    portA.onReset = { [unowned(unsafe) self] in reset(reason: "reset requested through port 0x92") }
+    debugExit.onExit = { [unowned(unsafe) self] _ in cpu.requestStop() }
   }
 
   /// Puts every device in the state QEMU's BIOS leaves before it boots a kernel.
@@ -123,7 +122,9 @@ public final class Machine {
     cpu.gdtr = TableRegister(base: loaded.gdtBase, limit: loaded.gdtLimit)
     cpu.idtr = TableRegister(base: 0, limit: 0x3FF)  // the real-mode table the BIOS leaves behind
     cpu.setSegment(.cs, CPU.flatSegment(selector: 0x08, code: true))
-    for s in [SegmentRegister.ds, .es, .fs, .gs, .ss] { cpu.setSegment(s, CPU.flatSegment(selector: 0x10, code: false)) }
+    for s in [SegmentRegister.ds, .es, .fs, .gs, .ss] {
+      cpu.setSegment(s, CPU.flatSegment(selector: 0x10, code: false))
+    }
     cpu[.eax] = MultibootLoader.bootMagic
     cpu[.ebx] = loaded.multibootInfoAddress
     cpu[.esp] = loaded.initialESP
@@ -138,9 +139,8 @@ public final class Machine {
     let now = cpu.cycles
     powerOn()
     cpu.cycles = now
+    // RAM keeps its contents across a reset, as on a PC; the kernel image is loaded again, as QEMU's -kernel does.
     if let image = kernelImage {
-      memory.bytes.initializeMemory(as: UInt8.self, repeating: 0, count: memory.size)
-      vga.clearToBIOSState()
       if let loaded = try? MultibootLoader.load(
         image.bytes, fileName: image.fileName, into: memory, commandLine: image.commandLine)
       {
@@ -225,6 +225,34 @@ public final class Machine {
     pics.portWrite(port, size: 1, value: UInt32(masked ? imr | bit : imr & ~bit))
   }
 
+  // MARK: Host input
+
+  /// Presses a key on the PS/2 keyboard; an event the full FIFO cannot take is counted and traced as dropped.
+  public func press(_ key: Key) { tracingDrops(of: key, pressed: true) { keyboard.press(key) } }
+
+  public func release(_ key: Key) { tracingDrops(of: key, pressed: false) { keyboard.release(key) } }
+
+  /// Types text with the US layout (it queues on the host side until the keyboard's FIFO can take each key, so
+  /// nothing is lost); returns how many characters have no key.
+  public func type(_ text: String) -> Int {
+    let untypable = keyboard.type(text)
+    if untypable > 0 {
+      noteDropped(source: "keyboard", detail: "\(untypable) character(s) of \"\(text)\" have no key on a US keyboard")
+    }
+    return untypable
+  }
+
+  private func tracingDrops(of key: Key, pressed: Bool, _ body: () -> Void) {
+    let before = keyboard.state.overruns
+    body()
+    let dropped = keyboard.state.overruns - before
+    if dropped > 0 {
+      noteDropped(
+        source: "keyboard",
+        detail: "\(key.rawValue) \(pressed ? "press" : "release") lost: the keyboard's 16-byte FIFO is full (overrun)")
+    }
+  }
+
   /// Records dropped host input in the trace.
   public func noteDropped(source: String, detail: String) {
     if configuration.tracing { tracer.dropped(source: source, detail: detail, at: cpu.cycles) }
@@ -248,19 +276,26 @@ public final class Machine {
 
 /// Forwards device IRQ lines to the PIC pair, telling the tracer when each line changes.
 private final class IRQRouter: IRQSink {
-  weak var pics: PICPair?
-  var tracer: InterruptTracer?
-  weak var scheduler: Scheduler?
+  // The machine owns all three and this router.
+  unowned(unsafe) let pics: PICPair
+  unowned(unsafe) let scheduler: Scheduler
+  let tracer: InterruptTracer?
+
+  init(pics: PICPair, scheduler: Scheduler, tracer: InterruptTracer?) {
+    self.pics = pics
+    self.scheduler = scheduler
+    self.tracer = tracer
+  }
 
   func setIRQ(_ irq: Int, level: Bool) {
-    tracer?.lineChanged(irq, level: level, at: scheduler?.now ?? 0)
-    pics?.setIRQ(irq, level: level)
+    tracer?.lineChanged(irq, level: level, at: scheduler.now)
+    pics.setIRQ(irq, level: level)
   }
 }
 
 /// The PIC ports as the guest sees them, with writes observed so EOIs reach the trace.
 private final class PICPortTap: PortDevice {
-  unowned let machine: Machine
+  unowned(unsafe) let machine: Machine
 
   init(machine: Machine) { self.machine = machine }
 

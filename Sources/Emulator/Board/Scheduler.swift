@@ -82,9 +82,9 @@ public final class Scheduler {
 
   /// Runs every event whose time has come, in time order. Events may schedule further events.
   public func runDue() {
-    while let first = entries.first, first.time <= now {
-      entries.removeFirst()
-      first.action()
+    while !entries.isEmpty && entries[0].time <= now {
+      let action = entries.removeFirst().action
+      action()
     }
   }
 

@@ -2,7 +2,7 @@
 extension CPU {
   /// Performs ALU operation `op` (the opcode's bits 5–3: 0 ADD, 1 OR, 2 ADC, 3 SBB, 4 AND, 5 SUB, 6 XOR, 7 CMP)
   /// and records its flags. Returns the result (CMP's is the difference, which the caller does not store).
-  @inline(__always)
+  @_transparent
   func alu(_ op: Int, _ a: UInt32, _ b: UInt32, size: Int) -> UInt32 {
     let mask = sizeMask(size)
     switch op {
@@ -41,7 +41,7 @@ extension CPU {
     }
   }
 
-  @inline(__always)
+  @_transparent
   func inc(_ a: UInt32, size: Int) -> UInt32 {
     let carry: UInt32 = cf ? 1 : 0
     let mask = sizeMask(size)
@@ -51,7 +51,7 @@ extension CPU {
     return r
   }
 
-  @inline(__always)
+  @_transparent
   func dec(_ a: UInt32, size: Int) -> UInt32 {
     let carry: UInt32 = cf ? 1 : 0
     let mask = sizeMask(size)

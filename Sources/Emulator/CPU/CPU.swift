@@ -35,8 +35,15 @@ public final class CPU {
   /// Instructions retired.
   public var instructions: UInt64 { cycles &- cyclesWithoutInstruction }
   /// Current privilege level (CS.RPL after a far transfer).
-  public internal(set) var cpl: Int = 0
-  public internal(set) var halted = false
+  public internal(set) var cpl: Int = 0 {
+    didSet { tlbMode = cpl == 3 ? 3 : 1 }
+  }
+  /// The TLB tag bits for the current privilege: valid, plus the user bit at CPL 3 (kept in step with `cpl`).
+  private(set) var tlbMode: UInt32 = 1
+  /// Mirrored in `attention`, so the run loop tests one word per instruction.
+  public internal(set) var halted = false {
+    didSet { updateAttention() }
+  }
   /// Triple faults since power-on (each one reset the processor).
   public internal(set) var tripleFaults = 0
 
@@ -55,6 +62,8 @@ public final class CPU {
 
   /// The one-byte opcode map (see Dispatch.swift), kept as a raw table so a lookup costs one load.
   let opcodeFamilies: UnsafeMutablePointer<OpcodeFamily>
+  /// The fast path's map (see FastOpTable.swift).
+  let fastOps: UnsafeMutablePointer<FastOp>
 
   var instructionStart: UInt32 = 0
   /// CS.D: the default operand and address size of the current code segment.
@@ -106,6 +115,9 @@ public final class CPU {
   var fetchStart: UInt32 = 0
   var fetchLength: UInt32 = 0
   var fetchAddend = 0
+  /// How much of the window the fast path may use: while `EIP - fetchStart < fastFetchLength`, at least 16 bytes
+  /// of the window lie ahead of EIP (any unprefixed instruction fits). 0 when CS is a 16-bit segment.
+  var fastFetchLength: UInt32 = 0
 
   /// Nesting of exception delivery, for the double- and triple-fault rules.
   var deliveringVector: Int = -1
@@ -118,6 +130,8 @@ public final class CPU {
     ramSize = UInt32(clamping: memory.size)
     opcodeFamilies = .allocate(capacity: 256)
     opcodeFamilies.initialize(from: OpcodeFamily.makeTable(), count: 256)
+    fastOps = .allocate(capacity: 256)
+    fastOps.initialize(from: FastOp.makeTable(), count: 256)
     regs = .allocate(capacity: 8)
     regs.initialize(repeating: 0, count: 8)
     segs = .allocate(capacity: 6)
@@ -135,6 +149,7 @@ public final class CPU {
 
   deinit {
     opcodeFamilies.deallocate()
+    fastOps.deallocate()
     regs.deallocate()
     segs.deallocate()
     readTag.deallocate()
@@ -251,6 +266,7 @@ public final class CPU {
     static let trap: UInt32 = 4
     static let stop: UInt32 = 8
     static let shadow: UInt32 = 16
+    static let halted: UInt32 = 32
   }
 
   /// Recomputes the one flag the hot loop checks at every instruction boundary.
@@ -260,6 +276,7 @@ public final class CPU {
     if nmiPending && !nmiBlocked { a |= Attention.nmi }
     if flagsRest & EFLAGS.tf != 0 { a |= Attention.trap }
     if interruptShadow { a |= Attention.shadow }
+    if halted { a |= Attention.halted }
     attention = a
   }
 }

@@ -139,7 +139,11 @@ extension CPU {
   func executeLeave() throws(Fault) {
     let bp = stack32 ? regs[5] : regs[5] & 0xFFFF
     let value = try read(2, bp, size: operandSize)
-    if stack32 { regs[4] = bp &+ UInt32(operandSize) } else { setReg16(4, UInt16(truncatingIfNeeded: bp &+ UInt32(operandSize))) }
+    if stack32 {
+      regs[4] = bp &+ UInt32(operandSize)
+    } else {
+      setReg16(4, UInt16(truncatingIfNeeded: bp &+ UInt32(operandSize)))
+    }
     setReg(5, size: operandSize, value)
   }
 }

@@ -95,7 +95,9 @@ enum OpcodeFamily: UInt8 {
     func set(_ family: OpcodeFamily, _ opcodes: [ClosedRange<Int>]) {
       for range in opcodes { for opcode in range { table[opcode] = family } }
     }
-    set(.aluForm, [0x00...0x05, 0x08...0x0D, 0x10...0x15, 0x18...0x1D, 0x20...0x25, 0x28...0x2D, 0x30...0x35, 0x38...0x3D])
+    set(
+      .aluForm,
+      [0x00...0x05, 0x08...0x0D, 0x10...0x15, 0x18...0x1D, 0x20...0x25, 0x28...0x2D, 0x30...0x35, 0x38...0x3D])
     set(.pushSegment, [0x06...0x06, 0x0E...0x0E, 0x16...0x16, 0x1E...0x1E])
     set(.popSegment, [0x07...0x07, 0x17...0x17, 0x1F...0x1F])
     set(.twoByte, [0x0F...0x0F])
@@ -301,7 +303,11 @@ extension CPU {
       let m = try decodeModRM()
       guard m.reg < 6 else { throw Fault.invalidOpcode }
       let selector = segs[m.reg].selector
-      if m.isRegister { setReg(m.rm, size: operandSize, UInt32(selector)) } else { try write16(m.seg, m.offset, selector) }
+      if m.isRegister {
+        setReg(m.rm, size: operandSize, UInt32(selector))
+      } else {
+        try write16(m.seg, m.offset, selector)
+      }
     case .lea:
       let m = try decodeModRM()
       guard !m.isRegister else { throw Fault.invalidOpcode }

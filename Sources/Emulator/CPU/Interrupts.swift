@@ -69,8 +69,9 @@ extension CPU {
     let newCPL = target.isConforming ? cpl : target.dpl
     var stack = segs[SegmentRegister.ss.rawValue]
     var sp = regs[4]
-    var frame: [UInt32] = []
-    frame.reserveCapacity(6)
+    // At most six slots (SS, ESP, EFLAGS, CS, EIP, error code); a SIMD vector keeps them off the heap.
+    var frame = SIMD8<UInt32>()
+    var frameCount = 0
     if newCPL < cpl {
       // Inner-level stack from the TSS (32-bit TSS: ESPn at 4 + 8n, SSn at 8 + 8n; 16-bit: SPn at 2 + 4n, SSn 4 + 4n).
       let tss32 = tr.access & 0x08 != 0
@@ -81,19 +82,25 @@ extension CPU {
       let newSS = try readSystem16(tr.base &+ ssOffset)
       stack = try stackSegmentForPrivilege(newSS, newCPL: newCPL, tss: true, errorExt: ext)
       sp = newSP
-      frame.append(UInt32(segs[SegmentRegister.ss.rawValue].selector))
-      frame.append(regs[4])
+      frame[0] = UInt32(segs[SegmentRegister.ss.rawValue].selector)
+      frame[1] = regs[4]
+      frameCount = 2
     }
-    frame.append(oldFlags)
-    frame.append(UInt32(oldCS))
-    frame.append(returnEIP)
-    if let errorCode { frame.append(errorCode) }
+    frame[frameCount] = oldFlags
+    frame[frameCount + 1] = UInt32(oldCS)
+    frame[frameCount + 2] = returnEIP
+    frameCount += 3
+    if let errorCode {
+      frame[frameCount] = errorCode
+      frameCount += 1
+    }
 
     // Write the frame below SP before changing any register, so a fault here leaves the state as it was.
     let slot: UInt32 = gate32 ? 4 : 2
     let stackMask: UInt32 = stack.big ? 0xFFFF_FFFF : 0xFFFF
     var pushSP = sp
-    for value in frame {
+    for index in 0..<frameCount {
+      let value = frame[index]
       pushSP = (pushSP &- slot) & stackMask
       guard stack.contains(offset: pushSP, size: slot) else {
         throw Fault.stackFault(newCPL < cpl ? UInt32(stack.selector & 0xFFFC) | ext : ext)
@@ -125,8 +132,7 @@ extension CPU {
   }
 
   /// Writes during delivery use the privilege of the new level, not the interrupted code's.
-  private func writeLinearAtPrivilege(_ linear: UInt32, size: Int, _ value: UInt32, supervisor: Bool) throws(Fault)
-  {
+  private func writeLinearAtPrivilege(_ linear: UInt32, size: Int, _ value: UInt32, supervisor: Bool) throws(Fault) {
     if (linear & 0xFFF) &+ UInt32(size) <= 0x1000 {
       writePhysical(try translate(linear, write: true, user: !supervisor), size: size, value: value)
     } else {

@@ -16,7 +16,7 @@ enum FlagOp: UInt8 {
 }
 
 extension CPU {
-  @inline(__always)
+  @_transparent
   func setFlags(_ op: FlagOp, result: UInt32, a: UInt32, b: UInt32, mask: UInt32) {
     flagOp = op
     flagResult = result
@@ -26,7 +26,7 @@ extension CPU {
   }
 
   /// Records flags whose ZF/SF/PF follow from `result` while CF, OF and AF are given (as EFLAGS bits in `coa`).
-  @inline(__always)
+  @_transparent
   func setFlagsExplicit(result: UInt32, mask: UInt32, coa: UInt32) {
     flagOp = .explicitCOA
     flagResult = result
@@ -103,6 +103,20 @@ extension CPU {
     return f
   }
 
+  /// Replaces CF and OF (given as EFLAGS bits), keeping SF, ZF, AF and PF — what rotates do. Cheaper than
+  /// `updateArithmeticFlags`: SF, ZF and PF stay lazy (`.explicitCOA` derives them from the same result) and only
+  /// AF is evaluated.
+  @_transparent
+  func replaceCarryOverflow(_ bits: UInt32) {
+    switch flagOp {
+    case .known, .explicitCOA:
+      flagAux = (flagAux & ~(EFLAGS.cf | EFLAGS.of)) | bits
+    default:
+      flagAux = (af ? EFLAGS.af : 0) | bits
+      flagOp = .explicitCOA
+    }
+  }
+
   /// Replaces some arithmetic flags, keeping the others.
   func updateArithmeticFlags(set bits: UInt32, mask: UInt32) {
     let current = arithmeticFlags()
@@ -110,7 +124,7 @@ extension CPU {
   }
 
   /// Evaluates condition code `cc` (the low nibble of Jcc/SETcc/CMOVcc).
-  @inline(__always)
+  @_transparent
   func condition(_ cc: UInt8) -> Bool {
     let result: Bool
     switch cc >> 1 {

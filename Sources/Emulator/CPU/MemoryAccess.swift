@@ -5,7 +5,7 @@ extension CPU {
 
   /// The linear address of `size` bytes at `offset` in segment `seg`, after the limit and type checks.
   /// A violation raises #SS(0) for the stack segment and #GP(0) otherwise.
-  @inline(__always)
+  @_transparent
   func linearAddress(_ seg: Int, _ offset: UInt32, size: UInt32, write: Bool) throws(Fault) -> UInt32 {
     let s = segs[seg]
     if write ? s.writesUnchecked : s.readsUnchecked { return s.base &+ offset }
@@ -23,7 +23,7 @@ extension CPU {
 
   // MARK: Linear reads and writes
 
-  @inline(__always)
+  @_transparent
   func readLinear8(_ linear: UInt32) throws(Fault) -> UInt8 {
     let index = Int((linear >> 12) & 0xFFF)
     if readTag[index] == (linear & 0xFFFF_F000) | tlbMode {
@@ -41,7 +41,7 @@ extension CPU {
     return UInt16(truncatingIfNeeded: try readLinearSlow(linear, size: 2))
   }
 
-  @inline(__always)
+  @_transparent
   func readLinear32(_ linear: UInt32) throws(Fault) -> UInt32 {
     let index = Int((linear >> 12) & 0xFFF)
     if readTag[index] == (linear & 0xFFFF_F000) | tlbMode && linear & 0xFFF <= 0xFFC {
@@ -50,7 +50,7 @@ extension CPU {
     return try readLinearSlow(linear, size: 4)
   }
 
-  @inline(__always)
+  @_transparent
   func writeLinear8(_ linear: UInt32, _ value: UInt8) throws(Fault) {
     let index = Int((linear >> 12) & 0xFFF)
     if writeTag[index] == (linear & 0xFFFF_F000) | tlbMode {
@@ -70,7 +70,7 @@ extension CPU {
     try writeLinearSlow(linear, size: 2, value: UInt32(value))
   }
 
-  @inline(__always)
+  @_transparent
   func writeLinear32(_ linear: UInt32, _ value: UInt32) throws(Fault) {
     let index = Int((linear >> 12) & 0xFFF)
     if writeTag[index] == (linear & 0xFFFF_F000) | tlbMode && linear & 0xFFF <= 0xFFC {
@@ -158,22 +158,22 @@ extension CPU {
 
   // MARK: Segment-relative access
 
-  @inline(__always) func read8(_ seg: Int, _ offset: UInt32) throws(Fault) -> UInt8 {
+  @_transparent func read8(_ seg: Int, _ offset: UInt32) throws(Fault) -> UInt8 {
     try readLinear8(try linearAddress(seg, offset, size: 1, write: false))
   }
   @inline(__always) func read16(_ seg: Int, _ offset: UInt32) throws(Fault) -> UInt16 {
     try readLinear16(try linearAddress(seg, offset, size: 2, write: false))
   }
-  @inline(__always) func read32(_ seg: Int, _ offset: UInt32) throws(Fault) -> UInt32 {
+  @_transparent func read32(_ seg: Int, _ offset: UInt32) throws(Fault) -> UInt32 {
     try readLinear32(try linearAddress(seg, offset, size: 4, write: false))
   }
-  @inline(__always) func write8(_ seg: Int, _ offset: UInt32, _ value: UInt8) throws(Fault) {
+  @_transparent func write8(_ seg: Int, _ offset: UInt32, _ value: UInt8) throws(Fault) {
     try writeLinear8(try linearAddress(seg, offset, size: 1, write: true), value)
   }
   @inline(__always) func write16(_ seg: Int, _ offset: UInt32, _ value: UInt16) throws(Fault) {
     try writeLinear16(try linearAddress(seg, offset, size: 2, write: true), value)
   }
-  @inline(__always) func write32(_ seg: Int, _ offset: UInt32, _ value: UInt32) throws(Fault) {
+  @_transparent func write32(_ seg: Int, _ offset: UInt32, _ value: UInt32) throws(Fault) {
     try writeLinear32(try linearAddress(seg, offset, size: 4, write: true), value)
   }
 
@@ -196,6 +196,9 @@ extension CPU {
 
   /// Supervisor-mode reads the CPU makes for itself (descriptor tables, the TSS), whatever the CPL.
   func readSystem32(_ linear: UInt32) throws(Fault) -> UInt32 {
+    if linear & 0xFFF <= 0xFFC {  // within one page: one translation
+      return readPhysical(try translate(linear, write: false, user: false), size: 4)
+    }
     var value: UInt32 = 0
     for i in 0..<4 {
       let physical = try translate(linear &+ UInt32(i), write: false, user: false)
@@ -266,6 +269,8 @@ extension CPU {
       if ramSize - physicalPage < 0x1000 { length = min(length, ramSize - physicalPage) }
       fetchStart = start
       fetchLength = length
+      // Every change of CS.D goes through invalidateFetch, so the window is rebuilt here after one.
+      fastFetchLength = codeDefault32 && length >= 16 ? length - 15 : 0
       fetchAddend = Int(bitPattern: ramBase) &+ Int(physical) &- Int(eip)
       let byte = UnsafeRawPointer(bitPattern: fetchAddend &+ Int(eip))!.load(as: UInt8.self)
       eip &+= 1

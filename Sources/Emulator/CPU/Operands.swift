@@ -197,7 +197,7 @@ extension CPU {
   /// True when the stack segment uses ESP (B bit set), false for SP.
   @inline(__always) var stack32: Bool { segs[SegmentRegister.ss.rawValue].big }
 
-  @inline(__always) func push32(_ value: UInt32) throws(Fault) {
+  @_transparent func push32(_ value: UInt32) throws(Fault) {
     if stack32 {
       let sp = regs[4] &- 4
       try writeLinear32(try linearAddress(2, sp, size: 4, write: true), value)
@@ -219,7 +219,7 @@ extension CPU {
     if size == 4 { try push32(value) } else { try push16(UInt16(truncatingIfNeeded: value)) }
   }
 
-  @inline(__always) func pop32() throws(Fault) -> UInt32 {
+  @_transparent func pop32() throws(Fault) -> UInt32 {
     if stack32 {
       let sp = regs[4]
       let value = try readLinear32(try linearAddress(2, sp, size: 4, write: false))
@@ -252,7 +252,7 @@ extension CPU {
   }
 
   /// Adds `delta` to ESP or SP as the stack size says.
-  @inline(__always) func adjustStack(_ delta: UInt32) {
+  @_transparent func adjustStack(_ delta: UInt32) {
     if stack32 { regs[4] &+= delta } else { setReg16(4, UInt16(truncatingIfNeeded: regs[4] &+ delta)) }
   }
 }

@@ -14,9 +14,6 @@ extension CPU {
 
   var pagingEnabled: Bool { cr0 & Self.cr0PG != 0 }
 
-  /// The TLB tag bits for the current privilege: valid, plus the user bit at CPL 3.
-  @inline(__always) var tlbMode: UInt32 { cpl == 3 ? 3 : 1 }
-
   func flushTLB() {
     readTag.update(repeating: 0, count: Self.tlbEntries)
     writeTag.update(repeating: 0, count: Self.tlbEntries)
@@ -33,6 +30,7 @@ extension CPU {
   @inline(__always) func invalidateFetch() {
     fetchStart = 0
     fetchLength = 0
+    fastFetchLength = 0
   }
 
   func writeCR0(_ value: UInt32) {

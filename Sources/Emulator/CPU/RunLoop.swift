@@ -20,12 +20,9 @@ extension CPU {
           stepWithSingleStepTrap()
           continue
         }
-      } else if halted {
-        idle(until: limit)
-        return
       }
       do {
-        try step()
+        try stepFast()
       } catch {
         eip = instructionStart
         raiseException(error, returnEIP: instructionStart)

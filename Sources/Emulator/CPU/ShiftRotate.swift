@@ -18,14 +18,14 @@ extension CPU {
       let r = n == 0 ? v : ((v << n) | (v >> (bits - n))) & mask
       let carry = r & 1 != 0
       let overflow = (r & sign != 0) != carry
-      updateArithmeticFlags(set: flagBits(cf: carry, of: overflow), mask: EFLAGS.cf | EFLAGS.of)
+      replaceCarryOverflow(flagBits(cf: carry, of: overflow))
       return r
     case 1:  // ROR
       let n = count % bits
       let r = n == 0 ? v : ((v >> n) | (v << (bits - n))) & mask
       let carry = r & sign != 0
       let overflow = (r & sign != 0) != (r & (sign >> 1) != 0)
-      updateArithmeticFlags(set: flagBits(cf: carry, of: overflow), mask: EFLAGS.cf | EFLAGS.of)
+      replaceCarryOverflow(flagBits(cf: carry, of: overflow))
       return r
     case 2:  // RCL: rotate through CF, a (bits+1)-bit rotation
       let n = size == 4 ? count : count % (bits + 1)
@@ -37,7 +37,7 @@ extension CPU {
       let r = UInt32(truncatingIfNeeded: wide) & mask
       let carry = wide >> UInt64(bits) & 1 != 0
       let overflow = (r & sign != 0) != carry
-      updateArithmeticFlags(set: flagBits(cf: carry, of: overflow), mask: EFLAGS.cf | EFLAGS.of)
+      replaceCarryOverflow(flagBits(cf: carry, of: overflow))
       return r
     case 3:  // RCR
       let n = size == 4 ? count : count % (bits + 1)
@@ -49,7 +49,7 @@ extension CPU {
       wide = ((wide >> UInt64(n)) | (wide << (width - UInt64(n)))) & wideMask
       let r = UInt32(truncatingIfNeeded: wide) & mask
       let carry = wide >> UInt64(bits) & 1 != 0
-      updateArithmeticFlags(set: flagBits(cf: carry, of: overflow), mask: EFLAGS.cf | EFLAGS.of)
+      replaceCarryOverflow(flagBits(cf: carry, of: overflow))
       return r
     case 4, 6:  // SHL/SAL
       let r = count >= 32 ? 0 : (v << count) & mask
@@ -72,27 +72,42 @@ extension CPU {
   }
 
   /// SHL, SHR, SAL, SAR on a 32-bit register: the common case, without the generic width handling.
-  @inline(__always)
-  private func shift32(_ op: Int, _ v: UInt32, count: UInt32) -> UInt32 {
+  @_transparent
+  func shift32(_ op: Int, _ v: UInt32, count: UInt32) -> UInt32 {
     if count == 0 { return v }
     let r: UInt32
     let carry: Bool
     let overflow: Bool
     switch op {
     case 5:
-      r = v >> count
-      carry = (v >> (count - 1)) & 1 != 0
+      r = v &>> count
+      carry = (v &>> (count &- 1)) & 1 != 0
       overflow = v & 0x8000_0000 != 0
     case 7:
-      r = UInt32(bitPattern: Int32(bitPattern: v) >> Int32(count))
-      carry = (Int32(bitPattern: v) >> Int32(count - 1)) & 1 != 0
+      r = UInt32(bitPattern: Int32(bitPattern: v) &>> Int32(count))
+      carry = (Int32(bitPattern: v) &>> Int32(count &- 1)) & 1 != 0
       overflow = false
     default:
-      r = v << count
-      carry = (v >> (32 - count)) & 1 != 0
+      r = v &<< count
+      carry = (v &>> (32 &- count)) & 1 != 0
       overflow = (r & 0x8000_0000 != 0) != carry
     }
     setFlagsExplicit(result: r, mask: 0xFFFF_FFFF, coa: flagBits(cf: carry, of: overflow) | EFLAGS.af)
+    return r
+  }
+
+  /// ROL and ROR on a 32-bit value, as `shiftRotate` computes them (the count is already masked to 5 bits).
+  @_transparent
+  func rotate32(left: Bool, _ v: UInt32, count: UInt32) -> UInt32 {
+    if count == 0 { return v }
+    if left {
+      let r = (v &<< count) | (v &>> (32 &- count))
+      let carry = r & 1 != 0
+      replaceCarryOverflow(flagBits(cf: carry, of: (r & 0x8000_0000 != 0) != carry))
+      return r
+    }
+    let r = (v &>> count) | (v &<< (32 &- count))
+    replaceCarryOverflow(flagBits(cf: r & 0x8000_0000 != 0, of: (r & 0x8000_0000 != 0) != (r & 0x4000_0000 != 0)))
     return r
   }
 

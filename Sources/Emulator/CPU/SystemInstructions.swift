@@ -111,10 +111,16 @@ extension CPU {
       let limit = try read16(m.seg, m.offset)
       var base = try read32(m.seg, m.offset &+ 2)
       if !operandSize32 { base &= 0x00FF_FFFF }
-      if m.reg == 2 { gdtr = TableRegister(base: base, limit: limit) } else { idtr = TableRegister(base: base, limit: limit) }
+      if m.reg == 2 {
+        gdtr = TableRegister(base: base, limit: limit)
+      } else {
+        idtr = TableRegister(base: base, limit: limit)
+      }
     case 4:  // SMSW
       let value = cr0 & 0xFFFF
-      if m.isRegister { setReg(m.rm, size: operandSize, operandSize32 ? cr0 : value) } else {
+      if m.isRegister {
+        setReg(m.rm, size: operandSize, operandSize32 ? cr0 : value)
+      } else {
         try write16(m.seg, m.offset, UInt16(value))
       }
     case 6:  // LMSW: loads PE MP EM TS; cannot clear PE.

@@ -89,7 +89,8 @@ extension CPU {
       let (old, at) = try loadForUpdate(m, size: size)
       try storeUpdate(m, at: at, size: size, alu(0, old, source, size: size))
       setReg(m.reg, size: size, old)
-    case 0xC8...0xCF:  // BSWAP (with a 16-bit operand size the result is undefined; we clear the low word as Intel does)
+    case 0xC8...0xCF:
+      // BSWAP. With a 16-bit operand size the result is undefined; we clear the low word as Intel processors do.
       let r = Int(opcode & 7)
       if operandSize32 { regs[r] = regs[r].byteSwapped } else { setReg16(r, 0) }
     default:

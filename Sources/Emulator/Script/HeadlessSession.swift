@@ -75,14 +75,11 @@ public final class HeadlessSession {
     case .wait(let cycles):
       machine.run(until: min(deadline, machine.cpu.cycles &+ cycles))
     case .type(let text):
-      let untypable = machine.keyboard.type(text)
-      if untypable > 0 {
-        machine.noteDropped(source: "keyboard", detail: "\(untypable) character(s) of \"\(text)\" have no key")
-      }
+      _ = machine.type(text)
     case .press(let name):
-      if let key = Key(name: name) { machine.keyboard.press(key) }
+      if let key = Key(name: name) { machine.press(key) }
     case .release(let name):
-      if let key = Key(name: name) { machine.keyboard.release(key) }
+      if let key = Key(name: name) { machine.release(key) }
     case .mask(let irq):
       machine.setMask(irq: irq, masked: true)
     case .unmask(let irq):

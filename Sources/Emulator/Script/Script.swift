@@ -155,7 +155,9 @@ public struct Script: Sendable, Equatable {
       try noMore(1)
       return .wait(cycles: cycles)
     case "type":
-      guard args.count >= 1, case .quoted(let raw) = args[0] else { throw fail("type needs a quoted string: type \"hello\\n\"") }
+      guard args.count >= 1, case .quoted(let raw) = args[0] else {
+        throw fail("type needs a quoted string: type \"hello\\n\"")
+      }
       try noMore(1)
       do {
         return .type(try typedText(raw))
@@ -180,7 +182,9 @@ public struct Script: Sendable, Equatable {
       guard target == "screen" || target == "serial" else {
         throw fail("expect \(target): only `expect screen \"regex\"` and `expect serial \"regex\"` exist")
       }
-      guard args.count >= 2, case .quoted(let raw) = args[1] else { throw fail("expect \(target) needs a quoted regex") }
+      guard args.count >= 2, case .quoted(let raw) = args[1] else {
+        throw fail("expect \(target) needs a quoted regex")
+      }
       let pattern = pattern(raw)
       do {
         _ = try Regex(pattern)
@@ -189,17 +193,21 @@ public struct Script: Sendable, Equatable {
       }
       var timeout = VirtualDuration.cycles(defaultExpectTimeout)!
       if args.count > 2 {
-        guard try bare(2, "within DURATION") == "within" else { throw fail("after the regex only `within DURATION` may follow") }
+        guard try bare(2, "within DURATION") == "within" else {
+          throw fail("after the regex only `within DURATION` may follow")
+        }
         let word = try bare(3, "a duration after within")
         guard let cycles = VirtualDuration.cycles(word) else { throw fail("\(word) is not a duration (write 500ms)") }
         timeout = cycles
         try noMore(4)
       }
       return target == "screen"
-        ? .expectScreen(pattern: pattern, withinCycles: timeout) : .expectSerial(pattern: pattern, withinCycles: timeout)
+        ? .expectScreen(pattern: pattern, withinCycles: timeout)
+        : .expectSerial(pattern: pattern, withinCycles: timeout)
     default:
       throw fail(
-        "unknown command \(verb) (known: wait, type, press, release, mask, unmask, nmi, expect screen, expect serial, dump)")
+        "unknown command \(verb) (known: wait, type, press, release, mask, unmask, nmi, expect screen, expect serial, dump)"
+      )
     }
   }
 

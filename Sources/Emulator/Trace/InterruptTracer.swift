@@ -40,7 +40,8 @@ public final class InterruptTracer {
     vector: UInt8, irq: Int?, spurious: Bool, before: TraceEvent.PICRegisters, after: TraceEvent.PICRegisters,
     at cycle: UInt64
   ) {
-    var event = TraceEvent(kind: spurious ? .spurious : .irq, cycle: cycle, source: irq.map { sources[$0] ?? "irq\($0)" } ?? "pic")
+    var event = TraceEvent(
+      kind: spurious ? .spurious : .irq, cycle: cycle, source: irq.map { sources[$0] ?? "irq\($0)" } ?? "pic")
     event.irq = irq
     event.vector = Int(vector)
     event.picBefore = before

@@ -44,9 +44,10 @@ final class CPUTestBench {
   }
 
   /// Writes an IDT gate. `type` 0xE = 32-bit interrupt gate, 0xF = 32-bit trap gate.
-  func setGate(_ vector: Int, offset: UInt32, selector: UInt16 = 0x08, type: UInt32 = 0xE, dpl: UInt32 = 0,
-    present: Bool = true)
-  {
+  func setGate(
+    _ vector: Int, offset: UInt32, selector: UInt16 = 0x08, type: UInt32 = 0xE, dpl: UInt32 = 0,
+    present: Bool = true
+  ) {
     let address = Self.idtBase + UInt32(vector * 8)
     memory.write32(address, (offset & 0xFFFF) | UInt32(selector) << 16)
     memory.write32(address + 4, (offset & 0xFFFF_0000) | (present ? 0x8000 : 0) | dpl << 13 | type << 8)
