@@ -16,6 +16,21 @@ struct HeadlessSessionTests {
     return session
   }
 
+  /// A Multiboot kernel whose `_start` is the given AT&T assembly.
+  static func kernel(entry: String) throws -> [UInt8] {
+    try Toolchain.buildKernel(sources: [
+      "boot.S": """
+      .section .multiboot, "a"
+      .align 4
+      .long 0x1BADB002, 0, -0x1BADB002
+      .text
+      .globl _start
+      _start:
+      \(entry)
+      """
+    ])
+  }
+
   func script(_ text: String) throws -> Script {
     try Script(text: text, fileName: "test.irqs", isKeyName: { Key(name: $0) != nil })
   }
@@ -39,20 +54,13 @@ struct HeadlessSessionTests {
 
   @Test func guestDebugExitStatusBecomesTheExitStatus() throws {
     // mov al, 2; out 0xF4, al  →  QEMU's isa-debug-exit convention: (2 << 1) | 1 = 5
-    let kernel = try Toolchain.buildKernel(sources: [
-      "boot.S": """
-      .section .multiboot, "a"
-      .align 4
-      .long 0x1BADB002, 0, -0x1BADB002
-      .text
-      .globl _start
-      _start:
-        movb $2, %al
-        outb %al, $0xF4
-      1: hlt
-        jmp 1b
-      """
-    ])
+    let kernel = try Self.kernel(
+      entry: """
+          movb $2, %al
+          outb %al, $0xF4
+        1: hlt
+          jmp 1b
+        """)
     let outcome = try session(kernel: kernel).run(script: nil, limits: .init(maxCycles: 1_000_000))
     #expect(outcome.status == 5)
   }
@@ -85,21 +93,14 @@ struct HeadlessSessionTests {
 
   @Test func tripleFaultResetsTheMachineAndBootsTheKernelAgain() throws {
     // Load an empty IDT and fault: #UD → #GP → #DF → triple fault.
-    let kernel = try Toolchain.buildKernel(sources: [
-      "boot.S": """
-      .section .multiboot, "a"
-      .align 4
-      .long 0x1BADB002, 0, -0x1BADB002
-      .text
-      .globl _start
-      _start:
-        lidt empty
-        ud2
-      .data
-      empty: .word 0
-             .long 0
-      """
-    ])
+    let kernel = try Self.kernel(
+      entry: """
+          lidt empty
+          ud2
+        .data
+        empty: .word 0
+               .long 0
+        """)
     let session = try session(kernel: kernel)
     var resets: [TraceEvent] = []
     session.machine.tracer.onEvent = { if $0.kind == .reset { resets.append($0) } }
