@@ -22,60 +22,9 @@ struct ObjdumpToolchain: Sendable {
   }
 
   private static func locate() -> ObjdumpToolchain? {
-    var directories: [String] = []
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    let pathDirectories = path.split(separator: ":").map(String.init)
-    for directory in pathDirectories {
-      let swiftc = directory + "/swiftc"
-      if FileManager.default.isExecutableFile(atPath: swiftc) {
-        let resolved = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath().deletingLastPathComponent().path
-        directories.append(resolved)
-        break
-      }
-    }
-    directories.append("/opt/swift/usr/bin")
-    directories += pathDirectories
-    func find(_ name: String) -> URL? {
-      for directory in directories where FileManager.default.isExecutableFile(atPath: directory + "/" + name) {
-        return URL(fileURLWithPath: directory + "/" + name)
-      }
-      return nil
-    }
+    func find(_ name: String) -> URL? { try? Toolchain.locate(name) }
     guard let objdump = find("llvm-objdump"), let objcopy = find("llvm-objcopy") else { return nil }
     return ObjdumpToolchain(objdump: objdump, objcopy: objcopy, clang: find("clang"))
-  }
-
-  struct ToolError: Error, CustomStringConvertible {
-    let description: String
-  }
-
-  /// Runs a tool to completion; stdout and stderr go through files so a large listing cannot fill a pipe.
-  @discardableResult
-  static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> String {
-    let outURL = directory.appendingPathComponent("stdout-\(UUID().uuidString).txt")
-    let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    let process = Process()
-    process.executableURL = tool
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    let output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-    guard process.terminationStatus == 0 else {
-      let errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-      throw ToolError(
-        description: "\(tool.lastPathComponent) \(arguments.joined(separator: " ")) exited "
-          + "\(process.terminationStatus): \(errors)")
-    }
-    return output
   }
 
   static func makeScratchDirectory() throws -> URL {
@@ -89,27 +38,27 @@ struct ObjdumpToolchain: Sendable {
   func listing(of bytes: [UInt8], code16: Bool, in directory: URL) throws -> [ObjdumpLine] {
     let name = code16 ? "corpus16" : "corpus32"
     try Data(bytes).write(to: directory.appendingPathComponent(name + ".bin"))
-    try Self.run(objcopy, ["-I", "binary", "-O", "elf32-i386", name + ".bin", name + ".o"], in: directory)
+    try Toolchain.run(objcopy, ["-I", "binary", "-O", "elf32-i386", name + ".bin", name + ".o"], in: directory)
     var arguments = ["-d", "-z", "-j", ".data", "--no-show-raw-insn", "--print-imm-hex", "--x86-asm-syntax=intel"]
     if code16 { arguments.append("--mattr=+16bit-mode") }
-    let text = try Self.run(objdump, arguments + [name + ".o"], in: directory)
+    let text = try Toolchain.run(objdump, arguments + [name + ".o"], in: directory)
     return ObjdumpListing.parse(text, sectionLength: bytes.count)
   }
 
   /// Compiles C source to an i386 object and returns its .text bytes and objdump's listing of them.
   func compileAndList(cSource: String, code16: Bool, in directory: URL) throws -> (bytes: [UInt8], lines: [ObjdumpLine])
   {
-    guard let clang else { throw ToolError(description: "clang not found next to llvm-objdump") }
+    guard let clang else { throw Toolchain.Failure(description: "clang not found next to llvm-objdump") }
     let name = code16 ? "ccorpus16" : "ccorpus32"
     try cSource.write(to: directory.appendingPathComponent(name + ".c"), atomically: true, encoding: .utf8)
     var flags = ["--target=i386-unknown-none-elf", "-O2", "-march=i686", "-mgeneral-regs-only", "-ffreestanding"]
     if code16 { flags.append("-m16") }
-    try Self.run(clang, flags + ["-c", name + ".c", "-o", name + ".o"], in: directory)
-    try Self.run(objcopy, ["-O", "binary", "--only-section=.text", name + ".o", name + ".text"], in: directory)
+    try Toolchain.run(clang, flags + ["-c", name + ".c", "-o", name + ".o"], in: directory)
+    try Toolchain.run(objcopy, ["-O", "binary", "--only-section=.text", name + ".o", name + ".text"], in: directory)
     let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(name + ".text")))
     var arguments = ["-d", "-z", "-j", ".text", "--no-show-raw-insn", "--print-imm-hex", "--x86-asm-syntax=intel"]
     if code16 { arguments.append("--mattr=+16bit-mode") }
-    let text = try Self.run(objdump, arguments + [name + ".o"], in: directory)
+    let text = try Toolchain.run(objdump, arguments + [name + ".o"], in: directory)
     return (bytes, ObjdumpListing.parse(text, sectionLength: bytes.count))
   }
 }

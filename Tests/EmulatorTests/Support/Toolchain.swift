@@ -105,17 +105,23 @@ enum Toolchain {
   }
 
   /// Runs a toolchain program and returns its standard output; throws with its messages when it fails.
-  /// Output goes through files in `directory`, so no pipe can fill up and block the tool.
   @discardableResult
   static func run(_ tool: String, _ arguments: [String], in directory: URL) throws -> String {
-    let outputFile = directory.appendingPathComponent("\(tool)-\(UUID().uuidString).out")
-    let errorFile = directory.appendingPathComponent("\(tool)-\(UUID().uuidString).err")
+    try run(try locate(tool), arguments, in: directory)
+  }
+
+  /// Runs the program at `tool`. Output goes through files in `directory`, so no pipe can fill up and block it.
+  @discardableResult
+  static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> String {
+    let name = tool.lastPathComponent
+    let outputFile = directory.appendingPathComponent("\(name)-\(UUID().uuidString).out")
+    let errorFile = directory.appendingPathComponent("\(name)-\(UUID().uuidString).err")
     _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
     _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
     let output = try FileHandle(forWritingTo: outputFile)
     let errors = try FileHandle(forWritingTo: errorFile)
     let process = Process()
-    process.executableURL = try locate(tool)
+    process.executableURL = tool
     process.arguments = arguments
     process.currentDirectoryURL = directory
     process.standardOutput = output
@@ -128,7 +134,7 @@ enum Toolchain {
     guard process.terminationStatus == 0 else {
       let messages = String(decoding: try Data(contentsOf: errorFile), as: UTF8.self)
       throw Failure(
-        description: "\(tool) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n"
+        description: "\(name) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n"
           + messages + text)
     }
     return text
