@@ -25,7 +25,9 @@ let package = Package(
     ),
     .target(
       name: "Emulator",
-      resources: [.copy("Resources/bench-cpu.elf"), .copy("Resources/bench-irq.elf")],
+      resources: [
+        .copy("Resources/bench-cpu.elf"), .copy("Resources/bench-irq.elf"), .copy("Resources/bench-net.elf"),
+      ],
       swiftSettings: emulatorSettings
     ),
     .target(

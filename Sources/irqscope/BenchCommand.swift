@@ -6,15 +6,17 @@ import Foundation
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure the emulator's speed.",
-    subcommands: [BenchCPU.self, BenchIRQ.self])
+    subcommands: [BenchCPU.self, BenchIRQ.self, BenchNet.self])
 }
 
 /// Shared by the benchmarks: boot a kernel with tracing off and time how long the host takes to run it.
 enum BenchHarness {
-  static func machine(booting kernel: [UInt8], name: String, patch: [String: UInt32] = [:]) throws -> Machine {
+  static func machine(
+    booting kernel: [UInt8], name: String, commandLine: String = "", patch: [String: UInt32] = [:]
+  ) throws -> Machine {
     let machine = Machine(configuration: Machine.Configuration(tracing: false))
     do {
-      try machine.boot(kernel: kernel, fileName: name)
+      try machine.boot(kernel: kernel, fileName: name, commandLine: commandLine)
     } catch {
       throw ValidationError(error.description)
     }

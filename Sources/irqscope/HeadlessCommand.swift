@@ -26,10 +26,29 @@ struct HeadlessCommand {
     }
     let kernelBytes = try read(options.kernel, what: "kernel")
     var script: Script?
+    var captures: [String: PcapCapture] = [:]
     if let path = options.script {
       let text = String(decoding: try read(path, what: "script"), as: UTF8.self)
       do {
         script = try Script(text: text, fileName: path, isKeyName: { Key(name: $0) != nil })
+        captures = try HeadlessSession.loadCaptures(for: script!)
+      } catch {
+        throw InputError(message: error.description)
+      }
+    }
+    let pcapRate = try options.pcapRate.map { text in
+      guard let rate = PacketRate.perSecond(text) else {
+        throw InputError(message: "--pcap-rate \(text): write a rate of frames per second such as 1000/s")
+      }
+      return rate
+    }
+    if pcapRate != nil && options.pcap == nil {
+      throw InputError(message: "--pcap-rate needs --pcap FILE")
+    }
+    var capture: PcapCapture?
+    if let path = options.pcap {
+      do {
+        capture = try PcapCapture(contentsOf: URL(fileURLWithPath: path))
       } catch {
         throw InputError(message: error.description)
       }
@@ -64,7 +83,9 @@ struct HeadlessCommand {
     }
     if limit == nil && script == nil { limit = 10 * Scheduler.nominalHz }
 
+    if let capture { machine.replay(capture, ratePerSecond: pcapRate) }
     let session = HeadlessSession(machine: machine)
+    session.captures = captures
     let outcome = session.run(script: script, limits: HeadlessSession.Limits(maxCycles: limit))
     machine.tracer.flush()
     if let path = options.dump {

@@ -18,7 +18,9 @@ struct Run: ParsableCommand {
   @Option(help: "The Multiboot kernel (ELF32, or any file with a Multiboot a.out-kludge header).")
   var kernel: String
 
-  @Option(help: "A script of commands to run (wait, type, press, release, mask, unmask, nmi, expect, dump).")
+  @Option(
+    help:
+      "A script of commands to run (wait, type, press, release, mask, unmask, nmi, packet, burst, pcap, expect, dump).")
   var script: String?
 
   @Option(help: "Write the interrupt trace here, one JSON object per line.")
@@ -44,6 +46,12 @@ struct Run: ParsableCommand {
 
   @Option(help: "The kernel command line (Multiboot cmdline after the file name, as QEMU's -append).")
   var append: String = ""
+
+  @Option(help: "Replay this libpcap capture into the network card from the start, at its recorded pace.")
+  var pcap: String?
+
+  @Option(help: "Replay the capture at this many frames per second of virtual time instead (e.g. 1000/s).")
+  var pcapRate: String?
 
   func run() throws {
     guard headless else {

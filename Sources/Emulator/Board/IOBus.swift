@@ -49,18 +49,43 @@ public final class IOBus {
 }
 
 /// The physical memory map above RAM: MMIO windows. Addresses in no window are open bus.
+///
+/// A PCI device's window can move (the guest rewrites its BAR) or be switched off (the command register's memory
+/// enable), so windows are kept by device.
 public final class MMIOMap {
-  private var windows: [(base: UInt32, size: UInt32, device: MMIODevice)] = []
+  private struct Window {
+    var base: UInt32
+    let size: UInt32
+    let device: MMIODevice
+    var enabled: Bool
+  }
+
+  private var windows: [Window] = []
   public var willAccess: (() -> Void)?
 
   public init() {}
 
   public func map(base: UInt32, size: UInt32, to device: MMIODevice) {
-    windows.append((base, size, device))
+    windows.append(Window(base: base, size: size, device: device, enabled: true))
+  }
+
+  /// Moves `device`'s window to `base`.
+  public func move(_ device: MMIODevice, to base: UInt32) {
+    for i in windows.indices where windows[i].device === device { windows[i].base = base }
+  }
+
+  /// Switches `device`'s window on or off; while off its addresses are open bus.
+  public func setEnabled(_ device: MMIODevice, _ enabled: Bool) {
+    for i in windows.indices where windows[i].device === device { windows[i].enabled = enabled }
+  }
+
+  /// Where `device`'s window starts, if it is mapped.
+  public func base(of device: MMIODevice) -> UInt32? {
+    windows.first { $0.device === device }?.base
   }
 
   private func window(for address: UInt32) -> (offset: UInt32, device: MMIODevice)? {
-    for window in windows where address >= window.base && address &- window.base < window.size {
+    for window in windows where window.enabled && address &- window.base < window.size {
       return (address &- window.base, window.device)
     }
     return nil

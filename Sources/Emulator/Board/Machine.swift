@@ -34,6 +34,17 @@ public final class Machine {
   public let post = POSTPort()
   public let debugConsole = DebugConsole()
   public let portA = SystemControlPortA()
+  /// PCI bus 0: the host bridge at 00:00.0 and the network card at 00:03.0 (QEMU's slot for the first NIC).
+  public let pci = PCIBus()
+  public let hostBridgePCI = PCIConfigSpace(vendor: 0x8086, device: 0x1237, classCode: 0x06_0000, revision: 2)
+  public let nicPCI: PCIConfigSpace
+  public let nic: E1000
+  /// The cable into the card: injected frames arrive over it at line rate.
+  public let wire: EthernetWire
+  /// The sequence number of the last generated frame.
+  public internal(set) var packetSequence: UInt32 = 0
+  /// Captures being replayed onto the wire.
+  var replays: [PcapReplay] = []
   public let tracer = InterruptTracer()
   private let irqRouter: IRQRouter
 
@@ -54,11 +65,24 @@ public final class Machine {
     keyboard = Keyboard8042(scheduler: scheduler, irq: IRQLine(irq: 1, sink: irqRouter))
     uart = UART16550(scheduler: scheduler, irq: IRQLine(irq: 4, sink: irqRouter))
     vga = VGAText(memory: memory)
-    wire()
+    let nic = E1000(memory: memory, scheduler: scheduler, irq: IRQLine(irq: Machine.nicIRQ, sink: irqRouter))
+    self.nic = nic
+    // As SeaBIOS leaves the card: memory decoding and bus mastering on, BAR0 at QEMU's usual address, IRQ 11.
+    nicPCI = PCIConfigSpace(
+      vendor: E1000.pciVendorID, device: E1000.pciDeviceID, classCode: 0x02_0000, revision: 3,
+      subsystemVendor: 0x8086, subsystem: 0x001E, interruptLine: UInt8(Machine.nicIRQ), interruptPin: 1,
+      command: 0x0007)
+    nicPCI.defineMemoryBAR(0, size: E1000.mmioSize, base: Machine.nicMMIOBase)
+    wire = EthernetWire(scheduler: scheduler) { [unowned nic] frame in nic.receive(frame) }
+    connectDevices()
     powerOn()
   }
 
-  private func wire() {
+  /// Where BAR0 puts the card's registers until the guest moves them, and its IRQ line.
+  public static let nicMMIOBase: UInt32 = 0xFEBC_0000
+  public static let nicIRQ = 11
+
+  private func connectDevices() {
     let picTap = PICPortTap(machine: self)
     io.map(0x20...0x21, to: picTap)
     io.map(0xA0...0xA1, to: picTap)
@@ -75,6 +99,18 @@ public final class Machine {
     io.map(0x80...0x80, to: post)
     io.map(0xE9...0xE9, to: debugConsole)
     io.map(0x92...0x92, to: portA)
+    io.map(0xCF8...0xCFF, to: pci)
+    pci.attach(hostBridgePCI, device: 0)
+    pci.attach(nicPCI, device: 3)
+    mmio.map(base: Machine.nicMMIOBase, size: E1000.mmioSize, to: nic)
+    nicPCI.onBARChange = { [unowned(unsafe) self] index, base in
+      if index == 0 { mmio.move(nic, to: base) }
+    }
+    nicPCI.onCommandChange = { [unowned(unsafe) self] command in
+      mmio.setEnabled(nic, command & 0x0002 != 0)  // memory space enable
+      nic.busMasterEnabled = command & 0x0004 != 0
+      nic.interruptDisabled = command & 0x0400 != 0
+    }
 
     // The machine owns every object these closures are stored in, so they never outlive it; `unowned(unsafe)`
     // spares the reference counting on paths that run a million times per second.
@@ -91,6 +127,7 @@ public final class Machine {
       }
     }
     cpu.onTripleFault = { [unowned(unsafe) self] reason in reset(reason: reason) }
+    if configuration.tracing { traceNetwork() }
     keyboard.onReset = { [unowned(unsafe) self] in reset(reason: "reset requested through the 8042 (command 0xFE)") }
     portA.onReset = { [unowned(unsafe) self] in reset(reason: "reset requested through port 0x92") }
     debugExit.onExit = { [unowned(unsafe) self] _ in cpu.requestStop() }
@@ -103,6 +140,12 @@ public final class Machine {
     pit.resetToBIOSState()
     keyboard.resetToBIOSState()
     vga.clearToBIOSState()
+    wire.clear()
+    replays.removeAll()
+    nic.reset()
+    nicPCI.reset()
+    // SeaBIOS makes the PCI interrupt lines 10 and 11 level-triggered in the ELCR.
+    pics.portWrite(0x4D1, size: 1, value: 0x0C)
     cpu.reset()
     cpu.setINTR(pics.intr)
   }

@@ -27,6 +27,9 @@ public struct MachineDump: Sendable, Codable {
     public var tripleFaults: Int
     public var resets: [String]
     public var postCode: UInt8?
+    /// Frames waiting on the wire to the card, and frames the host side dropped (queue full, machine reset).
+    public var wireQueued: Int
+    public var wireDropped: Int
   }
 
   public var registers: Registers
@@ -34,6 +37,7 @@ public struct MachineDump: Sendable, Codable {
   public var pit: PIT8254State
   public var keyboard: Keyboard8042State
   public var uart: UART16550State
+  public var nic: E1000State
   public var counters: Counters
   public var pendingEvents: [Scheduler.PendingEvent]
   public var screen: [String]
@@ -51,6 +55,7 @@ public struct MachineDump: Sendable, Codable {
     pit = machine.pit.state
     keyboard = machine.keyboard.state
     uart = machine.uart.state
+    nic = machine.nic.state
     var kinds: [String: Int] = [:]
     for (kind, count) in machine.tracer.counts { kinds[kind.rawValue] = count }
     counters = Counters(
@@ -58,7 +63,8 @@ public struct MachineDump: Sendable, Codable {
       virtualNanoseconds: cpu.cycles * 1_000_000_000 / Scheduler.nominalHz,
       interruptsPerIRQ: machine.tracer.interruptsPerIRQ, traceEvents: kinds,
       keyboardOverruns: machine.keyboard.state.overruns, serialDroppedInput: machine.uart.droppedInput,
-      tripleFaults: cpu.tripleFaults, resets: machine.resets, postCode: machine.post.lastCode)
+      tripleFaults: cpu.tripleFaults, resets: machine.resets, postCode: machine.post.lastCode,
+      wireQueued: machine.wire.queued, wireDropped: machine.wire.dropped)
     pendingEvents = machine.scheduler.pending
     screen = machine.vga.textLines()
   }

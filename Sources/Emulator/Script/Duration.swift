@@ -16,3 +16,12 @@ public enum VirtualDuration {
     return nil
   }
 }
+
+/// Parses packet rates as options and scripts write them: `1000/s`, `2.5/s` or a bare number (per second).
+public enum PacketRate {
+  public static func perSecond(_ text: String) -> Double? {
+    let number = text.hasSuffix("/s") ? String(text.dropLast(2)) : text
+    guard let value = Double(number), value.isFinite, value > 0, value <= 1e9 else { return nil }
+    return value
+  }
+}

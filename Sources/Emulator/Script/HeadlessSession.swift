@@ -24,6 +24,8 @@ public final class HeadlessSession {
   public var print: (String) -> Void = { Swift.print($0) }
   /// Called with each dump the script asks for.
   public var onDump: ((MachineDump) -> Void)?
+  /// The captures the script's `pcap` lines name, by the path written in the script (see `loadCaptures`).
+  public var captures: [String: PcapCapture] = [:]
 
   public init(machine: Machine) {
     self.machine = machine
@@ -32,6 +34,23 @@ public final class HeadlessSession {
       serialOutput.append(byte)
       previous?(byte)
     }
+  }
+
+  /// Reads every capture the script names (relative paths from the script's directory), before the run starts, so
+  /// a broken file is reported with its script line and byte offset and nothing runs half-way.
+  public static func loadCaptures(for script: Script) throws(ScriptError) -> [String: PcapCapture] {
+    var captures: [String: PcapCapture] = [:]
+    let directory = URL(fileURLWithPath: script.fileName).deletingLastPathComponent()
+    for line in script.lines {
+      guard case .pcap(let path, _) = line.command, captures[path] == nil else { continue }
+      let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+      do {
+        captures[path] = try PcapCapture(contentsOf: url)
+      } catch {
+        throw ScriptError(fileName: script.fileName, line: line.number, message: error.description)
+      }
+    }
+    return captures
   }
 
   public var serialText: String { String(decoding: serialOutput, as: UTF8.self) }
@@ -86,6 +105,40 @@ public final class HeadlessSession {
       machine.setMask(irq: irq, masked: false)
     case .nmi:
       machine.cpu.raiseNMI()
+    case .packet(let spec):
+      switch spec {
+      case .udp(let length, let payload): try? machine.injectPacket(length: length, payload: payload)
+      case .arp: machine.inject(frame: EthernetFrame.arpRequest())
+      case .raw(let frame): machine.inject(frame: frame)
+      }
+    case .burst(let count, let length):
+      try? machine.injectBurst(count, length: length)  // the length was checked when the script was parsed
+    case .pcap(let path, let rate):
+      guard let capture = captures[path] else {
+        print("\(script.fileName):\(line.number): \(path): the capture was not loaded before the run")
+        return Outcome(status: 2, summary: "capture \(path) missing")
+      }
+      machine.replay(capture, ratePerSecond: rate)
+    case .expectRx(let count, let within):
+      let end = min(deadline, machine.cpu.cycles &+ within)
+      let step = Scheduler.cycles(nanoseconds: 100_000)  // look every 100 µs of virtual time
+      while machine.nic.framesDelivered < count {
+        if let exit = guestExit() { return exit }
+        if machine.cpu.cycles >= end {
+          machine.tracer.flush()
+          let nic = machine.nic.state
+          let milliseconds = Double(within) / Double(Scheduler.nominalHz) * 1000
+          var report = "\(script.fileName):\(line.number): expectation failed: the card delivered "
+          report += "\(nic.framesDelivered) frame(s), not \(count), within \(milliseconds) ms of virtual time\n"
+          report += "injected \(nic.framesInjected), delivered \(nic.framesDelivered), missed \(nic.framesMissed)"
+          report += " \(nic.missedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" })"
+          report += ", on the wire \(machine.wire.queued), RDH \(nic.rdh) RDT \(nic.rdt) RCTL 0x"
+          report += String(nic.rctl, radix: 16)
+          print(report)
+          return Outcome(status: 1, summary: "expectation failed at \(script.fileName):\(line.number)")
+        }
+        machine.run(until: min(end, machine.cpu.cycles &+ step))
+      }
     case .dump:
       let dump = MachineDump(machine)
       onDump?(dump)

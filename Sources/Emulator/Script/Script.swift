@@ -9,6 +9,12 @@ import Foundation
 ///     nmi                            raise an NMI
 ///     expect screen "regex" [within 500ms]   wait until the VGA text matches, else fail
 ///     expect serial "regex" [within 500ms]   the same for COM1's output
+///     packet [LEN] [payload "text"]  inject a UDP datagram to the card (next sequence number; LEN = frame length)
+///     packet [LEN] hex:ffff…         inject a raw Ethernet frame (padded with zeros to LEN)
+///     packet arp                     inject an ARP request (broadcast)
+///     burst N [LEN]                  inject N datagrams back to back (they arrive at line rate)
+///     pcap FILE [rate N/s]           replay a capture from now (path relative to the script's directory)
+///     expect rx N [within 500ms]     wait until the card has delivered N frames in all, else fail
 ///     dump                           print the machine state as JSON
 public struct Script: Sendable, Equatable {
   public enum Command: Sendable, Equatable {
@@ -21,7 +27,19 @@ public struct Script: Sendable, Equatable {
     case nmi
     case expectScreen(pattern: String, withinCycles: UInt64)
     case expectSerial(pattern: String, withinCycles: UInt64)
+    case packet(PacketSpec)
+    case burst(count: Int, length: Int?)
+    case pcap(path: String, ratePerSecond: Double?)
+    case expectRx(count: Int, withinCycles: UInt64)
     case dump
+  }
+
+  /// What a `packet` line injects.
+  public enum PacketSpec: Sendable, Equatable {
+    /// The default UDP datagram, with a given whole-frame length and payload when set.
+    case udp(length: Int?, payload: [UInt8]?)
+    case arp
+    case raw([UInt8])
   }
 
   public struct Line: Sendable, Equatable {
@@ -139,6 +157,16 @@ public struct Script: Sendable, Equatable {
     func noMore(_ count: Int) throws(ScriptError) {
       if args.count > count { throw fail("unexpected text after \(verb): \(describe(args[count]))") }
     }
+    func within(at index: Int) throws(ScriptError) -> UInt64 {
+      guard args.count > index else { return VirtualDuration.cycles(defaultExpectTimeout)! }
+      guard try bare(index, "within DURATION") == "within" else {
+        throw fail("after the \(verb == "expect" ? "expectation" : verb) only `within DURATION` may follow")
+      }
+      let word = try bare(index + 1, "a duration after within")
+      guard let cycles = VirtualDuration.cycles(word) else { throw fail("\(word) is not a duration (write 500ms)") }
+      try noMore(index + 2)
+      return cycles
+    }
     func irqNumber() throws(ScriptError) -> Int {
       let word = try bare(0, "an IRQ number 0–15")
       let digits = word.lowercased().hasPrefix("irq") ? String(word.dropFirst(3)) : word
@@ -178,9 +206,15 @@ public struct Script: Sendable, Equatable {
       try noMore(0)
       return .dump
     case "expect":
-      let target = try bare(0, "what to expect: screen or serial")
+      let target = try bare(0, "what to expect: screen, serial or rx")
+      if target == "rx" {
+        let word = try bare(1, "a frame count: expect rx 10")
+        guard let count = Int(word), count >= 0 else { throw fail("\(word) is not a frame count") }
+        return .expectRx(count: count, withinCycles: try within(at: 2))
+      }
       guard target == "screen" || target == "serial" else {
-        throw fail("expect \(target): only `expect screen \"regex\"` and `expect serial \"regex\"` exist")
+        throw fail(
+          "expect \(target): only `expect screen \"regex\"`, `expect serial \"regex\"` and `expect rx N` exist")
       }
       guard args.count >= 2, case .quoted(let raw) = args[1] else {
         throw fail("expect \(target) needs a quoted regex")
@@ -191,24 +225,108 @@ public struct Script: Sendable, Equatable {
       } catch {
         throw fail("\"\(pattern)\" is not a valid regex: \(error)")
       }
-      var timeout = VirtualDuration.cycles(defaultExpectTimeout)!
-      if args.count > 2 {
-        guard try bare(2, "within DURATION") == "within" else {
-          throw fail("after the regex only `within DURATION` may follow")
-        }
-        let word = try bare(3, "a duration after within")
-        guard let cycles = VirtualDuration.cycles(word) else { throw fail("\(word) is not a duration (write 500ms)") }
-        timeout = cycles
-        try noMore(4)
-      }
+      let timeout = try within(at: 2)
       return target == "screen"
         ? .expectScreen(pattern: pattern, withinCycles: timeout)
         : .expectSerial(pattern: pattern, withinCycles: timeout)
+    case "packet":
+      return .packet(try packetSpec(args, fail: fail))
+    case "burst":
+      let word = try bare(0, "a frame count: burst 100")
+      guard let count = Int(word), (1...10_000_000).contains(count) else {
+        throw fail("\(word) is not a frame count from 1 to 10,000,000")
+      }
+      var length: Int?
+      if args.count > 1 {
+        let text = try bare(1, "a frame length")
+        guard let value = Int(text) else { throw fail("\(text) is not a frame length in bytes") }
+        do {
+          _ = try EthernetFrame.udp(to: E1000.defaultMAC, sequence: 1, length: value)
+        } catch {
+          throw fail(error.description)
+        }
+        length = value
+      }
+      try noMore(length == nil ? 1 : 2)
+      return .burst(count: count, length: length)
+    case "pcap":
+      let path: String
+      switch args.first {
+      case .bare(let word)?: path = word
+      case .quoted(let word)?: path = word
+      case nil: throw fail("pcap needs a capture file: pcap capture.pcap [rate 1000/s]")
+      }
+      var rate: Double?
+      if args.count > 1 {
+        guard try bare(1, "rate N/s") == "rate" else { throw fail("after the file only `rate N/s` may follow") }
+        let word = try bare(2, "a rate such as 1000/s")
+        guard let value = PacketRate.perSecond(word) else { throw fail("\(word) is not a rate (write 1000/s)") }
+        rate = value
+        try noMore(3)
+      }
+      return .pcap(path: path, ratePerSecond: rate)
     default:
       throw fail(
-        "unknown command \(verb) (known: wait, type, press, release, mask, unmask, nmi, expect screen, expect serial, dump)"
+        "unknown command \(verb) (known: wait, type, press, release, mask, unmask, nmi, packet, burst, pcap, "
+          + "expect screen, expect serial, expect rx, dump)"
       )
     }
+  }
+
+  /// `packet [LEN] [payload "text" | hex:…]` or `packet arp`; the frame is built once here so a bad length or
+  /// hex digit is reported with its line.
+  static func packetSpec(_ args: [Word], fail: (String) -> ScriptError) throws(ScriptError) -> PacketSpec {
+    var rest = args[...]
+    if case .bare("arp")? = rest.first {
+      guard rest.count == 1 else { throw fail("packet arp takes nothing more") }
+      return .arp
+    }
+    var length: Int?
+    if case .bare(let word)? = rest.first, let value = Int(word) {
+      length = value
+      rest.removeFirst()
+    }
+    var spec = PacketSpec.udp(length: length, payload: nil)
+    switch rest.first {
+    case nil: break
+    case .bare("payload")?:
+      guard rest.count >= 2, case .quoted(let raw) = rest[rest.startIndex + 1] else {
+        throw fail("payload needs a quoted string: packet payload \"hello\"")
+      }
+      do {
+        spec = .udp(length: length, payload: Array(try typedText(raw).utf8))
+      } catch {
+        throw fail(error.message)
+      }
+      rest.removeFirst(2)
+    case .bare(let word)? where word.hasPrefix("hex:"):
+      var frame: [UInt8]
+      do {
+        frame = try EthernetFrame.raw(hex: word)
+      } catch {
+        throw fail(error.description)
+      }
+      if let length {
+        guard length >= frame.count, length <= EthernetFrame.maximumLength else {
+          throw fail(
+            "LEN \(length) must be from the raw frame's \(frame.count) bytes to \(EthernetFrame.maximumLength)")
+        }
+        frame += [UInt8](repeating: 0, count: length - frame.count)
+      }
+      spec = .raw(frame)
+      rest.removeFirst()
+    case let other?:
+      throw fail("packet: \(describe(other)) is neither a length, payload \"text\", hex:… nor arp")
+    }
+    if let extra = rest.first { throw fail("unexpected text after packet: \(describe(extra))") }
+    if case .udp(let length, let payload) = spec {
+      do {
+        _ = try EthernetFrame.udp(to: E1000.defaultMAC, sequence: 1, payload: payload, length: length)
+      } catch {
+        throw fail(error.description)
+      }
+    }
+    return spec
   }
 
   static func describe(_ word: Word) -> String {

@@ -102,6 +102,18 @@ public final class InterruptTracer {
     emit(event)
   }
 
+  /// A frame the card received into its ring (`slot`, `descriptors`) or sent (`slot` nil).
+  func packet(
+    _ kind: TraceEvent.Kind, length: Int, slot: Int?, descriptors: Int?, detail: String, at cycle: UInt64
+  ) {
+    var event = TraceEvent(kind: kind, cycle: cycle, source: "nic")
+    event.frameLength = length
+    event.ringSlot = slot
+    event.descriptors = descriptors
+    event.detail = detail
+    emit(event)
+  }
+
   func reset(reason: String, at cycle: UInt64) {
     flush()
     var event = TraceEvent(kind: .reset, cycle: cycle, source: "cpu")

@@ -15,6 +15,10 @@ public struct TraceEvent: Sendable, Equatable, Codable {
     case dropped
     /// A triple fault (or a reset request) reset the machine.
     case reset
+    /// The network card wrote a received frame into its descriptor ring.
+    case rx
+    /// The network card sent a frame the guest queued.
+    case tx
   }
 
   /// The 8259A registers of both chips at one moment.
@@ -62,8 +66,12 @@ public struct TraceEvent: Sendable, Equatable, Codable {
   public var eoiCycle: UInt64?
   /// Cycles from the device's request (the IRR edge) to the CPU entering the handler.
   public var latencyCycles: UInt64?
-  /// A human-readable note (what was dropped, why the machine reset).
+  /// A human-readable note (what was dropped, why the machine reset, what a frame holds).
   public var detail: String?
+  /// For `rx`/`tx`: the frame's length, the first ring slot it used and how many descriptors.
+  public var frameLength: Int?
+  public var ringSlot: Int?
+  public var descriptors: Int?
 
   public init(kind: Kind, cycle: UInt64, source: String) {
     self.kind = kind

@@ -1,0 +1,15 @@
+/// The Ethernet frame check sequence: CRC-32 (IEEE 802.3; polynomial 0x04C11DB7, reflected 0xEDB88320, initial
+/// value and final XOR all ones). On the wire its four bytes follow the data least significant first.
+public enum EthernetCRC {
+  private static let table: [UInt32] = (0..<256).map { n in
+    var c = UInt32(n)
+    for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    return c
+  }
+
+  public static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+    return crc ^ 0xFFFF_FFFF
+  }
+}
