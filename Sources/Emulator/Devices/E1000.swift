@@ -263,7 +263,7 @@ public final class E1000: MMIODevice {
       setRegister(offset, register(offset) | value & E1000Bits.causeMask)
       updateInterrupt()
     case E1000Register.imc:
-      setRegister(offset, register(offset) & ~value)
+      setRegister(E1000Register.ims, register(E1000Register.ims) & ~value)
       updateInterrupt()
     case E1000Register.rdlen, E1000Register.tdlen:
       setRegister(offset, value & 0x000F_FF80)  // bits 19:7: a multiple of 128 bytes (8 descriptors)
