@@ -47,6 +47,7 @@ struct BenchNet: ParsableCommand {
       machine.run(cycles: Scheduler.nominalHz / 100)  // 10 ms: the driver sets the card up
       guard machine.memory.read32(symbols[0]) == 1 else { throw ValidationError("the driver did not start") }
       let feeder = FrameFeeder(machine: machine, pool: pool, count: frames, spacing: spacing)
+      let instructionsBefore = machine.cpu.instructions
       let elapsed = BenchHarness.seconds {
         feeder.start()
         while !feeder.done || machine.wire.queued > 0 { machine.run(cycles: 1_000_000) }
@@ -64,10 +65,12 @@ struct BenchNet: ParsableCommand {
       }
       let rate = Double(nic.framesDelivered) / elapsed
       figures.append(rate)
+      let perFrame = Double(machine.cpu.instructions - instructionsBefore) / Double(max(1, nic.framesDelivered))
       print(
         String(
-          format: "%d frames delivered, %d missed (driver's MPC total %u), %.3f s of host time: %.0f frames/s",
-          nic.framesDelivered, nic.framesMissed, machine.memory.read32(symbols[3]), elapsed, rate))
+          format: "%d frames delivered, %d missed (driver's MPC total %u), %.0f guest instructions per frame, "
+            + "%.3f s of host time: %.0f frames/s",
+          nic.framesDelivered, nic.framesMissed, machine.memory.read32(symbols[3]), perFrame, elapsed, rate))
     }
     print(
       String(

@@ -53,40 +53,40 @@ public final class IOBus {
 /// A PCI device's window can move (the guest rewrites its BAR) or be switched off (the command register's memory
 /// enable), so windows are kept by device.
 public final class MMIOMap {
-  private struct Window {
-    var base: UInt32
-    let size: UInt32
-    let device: MMIODevice
-    var enabled: Bool
-  }
-
-  private var windows: [Window] = []
+  // Parallel arrays, so the search on every access touches plain integers and no reference counts.
+  private var bases: [UInt32] = []
+  private var sizes: [UInt32] = []
+  private var enabled: [Bool] = []
+  private var devices: [MMIODevice] = []
   public var willAccess: (() -> Void)?
 
   public init() {}
 
   public func map(base: UInt32, size: UInt32, to device: MMIODevice) {
-    windows.append(Window(base: base, size: size, device: device, enabled: true))
+    bases.append(base)
+    sizes.append(size)
+    enabled.append(true)
+    devices.append(device)
   }
 
   /// Moves `device`'s window to `base`.
   public func move(_ device: MMIODevice, to base: UInt32) {
-    for i in windows.indices where windows[i].device === device { windows[i].base = base }
+    for i in devices.indices where devices[i] === device { bases[i] = base }
   }
 
   /// Switches `device`'s window on or off; while off its addresses are open bus.
-  public func setEnabled(_ device: MMIODevice, _ enabled: Bool) {
-    for i in windows.indices where windows[i].device === device { windows[i].enabled = enabled }
+  public func setEnabled(_ device: MMIODevice, _ on: Bool) {
+    for i in devices.indices where devices[i] === device { enabled[i] = on }
   }
 
   /// Where `device`'s window starts, if it is mapped.
   public func base(of device: MMIODevice) -> UInt32? {
-    windows.first { $0.device === device }?.base
+    devices.firstIndex { $0 === device }.map { bases[$0] }
   }
 
   private func window(for address: UInt32) -> (offset: UInt32, device: MMIODevice)? {
-    for window in windows where window.enabled && address &- window.base < window.size {
-      return (address &- window.base, window.device)
+    for i in bases.indices where enabled[i] && address &- bases[i] < sizes[i] {
+      return (address &- bases[i], devices[i])
     }
     return nil
   }

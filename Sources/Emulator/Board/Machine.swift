@@ -302,9 +302,9 @@ public final class Machine {
   }
 
   fileprivate func picPortWritten(_ port: UInt16, size: Int, value: UInt32) {
+    guard configuration.tracing else { return pics.portWrite(port, size: size, value: value) }
     let before = pics.state
     pics.portWrite(port, size: size, value: value)
-    guard configuration.tracing else { return }
     let after = pics.state
     let clearedMaster = before.master.isr & ~after.master.isr & ~0x04
     let clearedSlave = before.slave.isr & ~after.slave.isr

@@ -63,7 +63,7 @@ extension E1000 {
     guard busMasterEnabled else { return .missed(.busMasterDisabled) }
     // Runts are padded to the 60-byte minimum, as a sender's MAC would have; the FCS follows unless SECRC strips it.
     var data = frame
-    if data.count < 60 { data += [UInt8](repeating: 0, count: 60 - data.count) }
+    if data.count < 60 { data += repeatElement(0, count: 60 - data.count) }
     if rctl & E1000Bits.rctlSECRC == 0 {
       let fcs = EthernetCRC.crc32(data)
       data += [UInt8(fcs & 0xFF), UInt8(fcs >> 8 & 0xFF), UInt8(fcs >> 16 & 0xFF), UInt8(fcs >> 24)]
@@ -89,9 +89,9 @@ extension E1000 {
     increment(E1000Register.tpr)
     count(octets: data.count, low: E1000Register.gorcl, high: E1000Register.gorch)
     count(octets: data.count, low: E1000Register.torl, high: E1000Register.torh)
-    if frame.count >= 6 && frame[0..<6].allSatisfy({ $0 == 0xFF }) {
+    if Self.isBroadcast(frame) {
       increment(E1000Register.bprc)
-    } else if frame.first.map({ $0 & 1 != 0 }) ?? false {
+    } else if frame[0] & 1 != 0 {
       increment(E1000Register.mprc)
     }
 
@@ -161,13 +161,17 @@ extension E1000 {
     }
   }
 
+  static func isBroadcast(_ frame: [UInt8]) -> Bool {
+    frame.count >= 6 && frame[0] & frame[1] & frame[2] & frame[3] & frame[4] & frame[5] == 0xFF
+  }
+
   /// The receive filters (§3.2.1): an exact match in the receive address array, broadcast with BAM, multicast with
   /// MPE or a set MTA bit, anything with UPE (unicast) or MPE (multicast) promiscuous mode.
   func accepts(destination frame: [UInt8]) -> Bool {
     guard frame.count >= 6 else { return false }
     let rctl = register(E1000Register.rctl)
-    let address = Array(frame[0..<6])
-    if address.allSatisfy({ $0 == 0xFF }) { return rctl & E1000Bits.rctlBAM != 0 || rctl & E1000Bits.rctlMPE != 0 }
+    let address = frame
+    if Self.isBroadcast(frame) { return rctl & E1000Bits.rctlBAM != 0 || rctl & E1000Bits.rctlMPE != 0 }
     let multicast = address[0] & 1 != 0
     if multicast {
       if rctl & E1000Bits.rctlMPE != 0 { return true }
