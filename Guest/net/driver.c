@@ -324,8 +324,13 @@ static void frame_received(const volatile uint8_t *data, uint32_t length) {
   put_dec(length);
   puts_screen(": ");
   /* A UDP datagram's data starts after the Ethernet (14), IPv4 (20) and UDP (8) headers. */
-  uint32_t start = (length > 42 && data[12] == 0x08 && data[13] == 0x00 && data[23] == 17) ? 42 : 0;
-  for (uint32_t i = start; i < length && i < start + 48; i++) {
+  uint32_t start = 0, end = length;
+  if (length > 42 && data[12] == 0x08 && data[13] == 0x00 && data[23] == 17) {
+    uint32_t udp_length = (uint32_t)data[38] << 8 | data[39]; /* header + data, big-endian */
+    start = 42;
+    if (udp_length >= 8 && 34 + udp_length < end) end = 34 + udp_length; /* stop before the Ethernet padding */
+  }
+  for (uint32_t i = start; i < end && i < start + 48; i++) {
     uint8_t c = data[i];
     if (c == '\n') break;
     putc_screen(c >= 32 && c < 127 ? (char)c : '.');

@@ -2,9 +2,9 @@
 //
 // Modelled from the PCI/PCI-X Family of Gigabit Ethernet Controllers Software Developer's Manual (8254x), for what
 // a teaching driver uses: CTRL (RST resets the registers, SLU stored), STATUS (full duplex, link up, 1000 Mb/s —
-// the cable is always plugged in), EECD (an EEPROM is present), EERD (the 82540EM layout: START, DONE, ADDR 15:8,
-// DATA 31:16) over a 64-word EEPROM holding the MAC address, IDs and a checksum word making the sum 0xBABA; MDIC
-// with a PHY at address 1 (link up, auto-negotiation complete); ICR (reading clears it; writing 1s clears those
+// the cable is always plugged in; read as QEMU's 0x80080783, which drivers written against QEMU check), EECD (an
+// EEPROM is present), EERD (the 82540EM layout: START, DONE, ADDR 15:8, DATA 31:16) over a 64-word EEPROM
+// holding the MAC address, IDs and a checksum word making the sum 0xBABA; MDIC with a PHY at address 1 (link up, auto-negotiation complete); ICR (reading clears it; writing 1s clears those
 // bits, as QEMU and Bochs do), ICS, IMS, IMC; the legacy receive and transmit descriptor rings; RAL/RAH (16 exact
 // addresses, RAL0/RAH0 loaded from the EEPROM at reset with AV set), the MTA hash for multicast, RCTL's UPE, MPE,
 // BAM, buffer size (256–2048, or 4096–16384 with BSEX) and SECRC (without it the 4-byte FCS is written after the
@@ -217,7 +217,7 @@ public final class E1000: MMIODevice {
   func readRegister(_ offset: UInt32) -> UInt32 {
     switch offset {
     case E1000Register.status:
-      return E1000Bits.statusFD | E1000Bits.statusLU | E1000Bits.statusSpeed1000
+      return E1000Bits.statusValue
     case E1000Register.eecd:
       return register(offset) | E1000Bits.eecdPresent
     case E1000Register.icr:

@@ -53,10 +53,9 @@ enum E1000Bits {
   // CTRL
   static let ctrlSLU: UInt32 = 1 << 6  // set link up
   static let ctrlRST: UInt32 = 1 << 26  // device reset (self-clearing)
-  // STATUS: full duplex, link up, 1000 Mb/s
-  static let statusFD: UInt32 = 1 << 0
-  static let statusLU: UInt32 = 1 << 1
-  static let statusSpeed1000: UInt32 = 0b10 << 6
+  // STATUS: full duplex (bit 0), link up (1), 1000 Mb/s (7:6 = 10b), auto-speed detection 1000 (9:8), and the
+  // bits QEMU also reports (10, 19, 31) — the value drivers written against QEMU check for (the JOS lab prints it).
+  static let statusValue: UInt32 = 0x8008_0783
   // EECD: an EEPROM is present
   static let eecdPresent: UInt32 = 1 << 8
   // EERD (82540EM layout): START bit 0, DONE bit 4, ADDR 15:8, DATA 31:16

@@ -104,7 +104,7 @@ extension E1000 {
   /// A register's value without a read's side effects.
   func readRegisterQuietly(_ offset: UInt32) -> UInt32 {
     offset == E1000Register.status
-      ? E1000Bits.statusFD | E1000Bits.statusLU | E1000Bits.statusSpeed1000 : register(offset)
+      ? E1000Bits.statusValue : register(offset)
   }
 }
 
