@@ -180,6 +180,10 @@ public final class Machine {
     resets.append(reason)
     if configuration.tracing { tracer.reset(reason: reason, at: cpu.cycles) }
     let now = cpu.cycles
+    let lostFrames = wire.queued + replayFramesPending
+    if lostFrames > 0 {
+      noteDropped(source: "nic", detail: "\(lostFrames) frame(s) on their way to the card were lost: the machine reset")
+    }
     powerOn()
     cpu.cycles = now
     // RAM keeps its contents across a reset, as on a PC; the kernel image is loaded again, as QEMU's -kernel does.
