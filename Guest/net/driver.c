@@ -323,8 +323,9 @@ static void frame_received(const volatile uint8_t *data, uint32_t length) {
   puts_screen(" len ");
   put_dec(length);
   puts_screen(": ");
-  /* A UDP datagram's data starts after the Ethernet (14), IPv4 (20) and UDP (8) headers. */
-  uint32_t start = 0, end = length;
+  /* Show the data: a UDP datagram's after the Ethernet (14), IPv4 (20) and UDP (8) headers, any other frame's
+     after the Ethernet header. */
+  uint32_t start = 14, end = length;
   if (length > 42 && data[12] == 0x08 && data[13] == 0x00 && data[23] == 17) {
     uint32_t udp_length = (uint32_t)data[38] << 8 | data[39]; /* header + data, big-endian */
     start = 42;

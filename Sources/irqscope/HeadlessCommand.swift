@@ -83,7 +83,7 @@ struct HeadlessCommand {
     }
     if limit == nil && script == nil { limit = 10 * Scheduler.nominalHz }
 
-    if let capture { machine.replay(capture, ratePerSecond: pcapRate) }
+    if let capture { machine.replay(capture, ratePerSecond: pcapRate, whenReceiverEnabled: true) }
     let session = HeadlessSession(machine: machine)
     session.captures = captures
     let outcome = session.run(script: script, limits: HeadlessSession.Limits(maxCycles: limit))

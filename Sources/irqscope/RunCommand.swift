@@ -47,7 +47,10 @@ struct Run: ParsableCommand {
   @Option(help: "The kernel command line (Multiboot cmdline after the file name, as QEMU's -append).")
   var append: String = ""
 
-  @Option(help: "Replay this libpcap capture into the network card from the start, at its recorded pace.")
+  @Option(
+    help:
+      "Replay this libpcap capture into the network card at its recorded pace, from when the guest enables the receiver."
+  )
   var pcap: String?
 
   @Option(help: "Replay the capture at this many frames per second of virtual time instead (e.g. 1000/s).")

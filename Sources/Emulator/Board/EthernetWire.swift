@@ -36,16 +36,17 @@ public final class EthernetWire {
     return Scheduler.cycles(nanoseconds: bytes * 8 * 1_000_000_000 / bitsPerSecond)
   }
 
-  /// Puts a frame on the wire; returns false when the queue was full and the frame was dropped.
+  /// Puts a frame on the wire at virtual time `time` (default: now; a sender whose event ran a little late passes the
+  /// time it was due, so its frames keep their spacing). Returns false when the queue was full and the frame dropped.
   @discardableResult
-  public func send(_ frame: [UInt8]) -> Bool {
+  public func send(_ frame: [UInt8], at time: UInt64? = nil) -> Bool {
     guard queued < Self.queueCapacity else {
       dropped += 1
       return false
     }
     sent += 1
     queue.append(frame)
-    if !arrivalScheduled { scheduleArrival() }
+    if !arrivalScheduled { scheduleArrival(sentAt: min(time ?? scheduler.now, scheduler.now)) }
     return true
   }
 
@@ -58,10 +59,10 @@ public final class EthernetWire {
     busyUntil = 0
   }
 
-  private func scheduleArrival() {
+  private func scheduleArrival(sentAt: UInt64) {
     guard queueHead < queue.count else { return }
     let length = queue[queueHead].count
-    let arrival = max(scheduler.now, busyUntil) &+ Self.slotCycles(length: length)
+    let arrival = max(sentAt, busyUntil) &+ Self.slotCycles(length: length)
     busyUntil = arrival
     arrivalScheduled = true
     scheduler.schedule(at: arrival, device: "wire", what: "a frame arrives at the card") { [unowned self] in
@@ -74,7 +75,7 @@ public final class EthernetWire {
         queueHead = 0
       }
       deliver(frame)
-      scheduleArrival()
+      scheduleArrival(sentAt: arrival)
     }
   }
 }

@@ -3,8 +3,8 @@
 extension Machine {
   /// Puts a frame on the wire to the card; a frame the wire's full queue refuses is counted and traced as dropped.
   @discardableResult
-  public func inject(frame: [UInt8]) -> Bool {
-    guard wire.send(frame) else {
+  public func inject(frame: [UInt8], at time: UInt64? = nil) -> Bool {
+    guard wire.send(frame, at: time) else {
       noteDropped(source: "nic", detail: "a \(frame.count)-byte frame was lost: the host-side wire queue is full")
       return false
     }
@@ -24,6 +24,19 @@ extension Machine {
     for _ in 0..<max(0, count) { try injectPacket(length: length) }
   }
 
+  /// Replays a capture at its recorded pace, or `ratePerSecond` frames per second of virtual time: from now, or with
+  /// `whenReceiverEnabled` from the moment the guest's driver turns the card's receiver on (at once if it is on), so
+  /// a capture given at boot does not lose its first frames to a driver that is still starting.
+  public func replay(_ capture: PcapCapture, ratePerSecond: Double? = nil, whenReceiverEnabled: Bool) {
+    guard whenReceiverEnabled, nic.state.rctl & 0x2 == 0 else { return replay(capture, ratePerSecond: ratePerSecond) }
+    let previous = nic.onReceiverEnabled
+    nic.onReceiverEnabled = { [unowned(unsafe) self] in
+      nic.onReceiverEnabled = previous
+      previous?()
+      replay(capture, ratePerSecond: ratePerSecond)
+    }
+  }
+
   /// Replays a capture from now: at its recorded pace, or `ratePerSecond` frames per second of virtual time.
   public func replay(_ capture: PcapCapture, ratePerSecond: Double? = nil) {
     replays.removeAll { $0.finished }
@@ -31,7 +44,7 @@ extension Machine {
       (offsetNanoseconds: $0.offsetNanoseconds, frame: capture.ethernetFrame($0.packet))
     }
     let replay = PcapReplay(frames: frames, start: scheduler.now, scheduler: scheduler) {
-      [unowned(unsafe) self] frame in inject(frame: frame)
+      [unowned(unsafe) self] frame, time in inject(frame: frame, at: time)
     }
     replays.append(replay)
   }
@@ -73,12 +86,13 @@ final class PcapReplay {
   private let frames: [(offsetNanoseconds: UInt64, frame: [UInt8])]
   private let start: UInt64
   private let scheduler: Scheduler
-  private let send: ([UInt8]) -> Void
+  /// Sends a frame that was due at the given virtual time.
+  private let send: ([UInt8], UInt64) -> Void
   private var next = 0
 
   init(
     frames: [(offsetNanoseconds: UInt64, frame: [UInt8])], start: UInt64, scheduler: Scheduler,
-    send: @escaping ([UInt8]) -> Void
+    send: @escaping ([UInt8], UInt64) -> Void
   ) {
     self.frames = frames
     self.start = start
@@ -95,7 +109,7 @@ final class PcapReplay {
     let time = start &+ Scheduler.cycles(nanoseconds: frames[next].offsetNanoseconds)
     scheduler.schedule(at: time, device: "pcap", what: "replay frame \(next + 1) of \(frames.count)") {
       [unowned self] in
-      send(frames[next].frame)
+      send(frames[next].frame, time)
       next += 1
       scheduleNext()
     }

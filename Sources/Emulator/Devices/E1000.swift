@@ -101,6 +101,8 @@ public final class E1000: MMIODevice {
   public var onTransmit: (([UInt8]) -> Void)?
   /// Told what became of each received frame (the board traces it).
   public var onReceive: (([UInt8], ReceiveOutcome) -> Void)?
+  /// Told when the driver turns the receiver on (RCTL.EN from clear to set).
+  public var onReceiverEnabled: (() -> Void)?
 
   public init(memory: PhysicalMemory, scheduler: Scheduler, irq: IRQLine, mac: [UInt8] = E1000.defaultMAC) {
     precondition(mac.count == 6, "a MAC address has six bytes")
@@ -280,6 +282,10 @@ public final class E1000: MMIODevice {
     case E1000Register.tctl:
       setRegister(offset, value)
       transmit()
+    case E1000Register.rctl:
+      let wasEnabled = register(offset) & E1000Bits.rctlEN != 0
+      setRegister(offset, value)
+      if !wasEnabled && value & E1000Bits.rctlEN != 0 { onReceiverEnabled?() }
     case E1000Register.statisticsRange:
       break  // read-only counters
     default:

@@ -102,6 +102,27 @@ struct PcapReplayTests {
     }
   }
 
+  /// `--pcap` hands the capture over at boot: the replay waits until the driver enables the receiver, so no frame
+  /// is lost to a driver still starting, and its offsets count from that moment.
+  @Test func captureGivenAtBootStartsWhenTheDriverEnablesTheReceiver() throws {
+    let kernel = try NetDriverKernel.shared.get()
+    let machine = Machine()
+    try machine.boot(kernel: kernel.elf, fileName: "bench-net.elf", commandLine: "quiet")
+    let capture = try PcapCapture(
+      bytes: Self.capture(.microsecondsLittleEndian, packets: Self.packets(.microsecondsLittleEndian)),
+      fileName: "boot.pcap")
+    var enabledAt: UInt64?
+    machine.nic.onReceiverEnabled = { enabledAt = machine.cpu.cycles }
+    var arrivals: [UInt64] = []
+    machine.tracer.onEvent = { if $0.kind == .rx { arrivals.append($0.cycle) } }
+    machine.replay(capture, ratePerSecond: nil, whenReceiverEnabled: true)
+    machine.run(cycles: Scheduler.cycles(nanoseconds: 10_000_000))
+    let start = try #require(enabledAt)
+    #expect(start > 0)
+    #expect(machine.nic.framesMissed == 0)
+    #expect(arrivals == zip(Self.offsetCycles(.microsecondsLittleEndian), Self.slots).map { start + $0 + $1 })
+  }
+
   @Test func packetsCloserThanAWireSlotWaitForTheWire() throws {
     // Both recorded at the same instant: the second starts on the wire when the first has left it.
     let packets: [(seconds: UInt32, fraction: UInt32, frame: [UInt8])] = [
