@@ -16,6 +16,10 @@ extension CPU {
     let repeating = repPrefix != 0
 
     var iterations = 0
+    let movsOrStos = opcode == 0xA4 || opcode == 0xA5 || opcode == 0xAA || opcode == 0xAB
+    if repeating && movsOrStos && addressSize32 && !directionDown {
+      iterations = repeatInBulk(opcode, size: size, sourceSegment: sourceSegment)
+    }
     while true {
       if repeating {
         if regs[1] & addressMask == 0 { break }
@@ -72,6 +76,66 @@ extension CPU {
       cycles &+= UInt64(iterations - 1)
       cyclesWithoutInstruction &+= UInt64(iterations - 1)
     }
+  }
+
+  /// REP MOVS and REP STOS, forward with 32-bit addresses: runs of elements that stay within one page of the
+  /// source and of the destination, in RAM and not overlapping, are copied or filled at once — the result of doing
+  /// them one by one. Stops (for the element-by-element loop to go on, and raise any fault precisely) at the first
+  /// element that crosses a page, fails a check or overlaps. Returns the iterations done.
+  private func repeatInBulk(_ opcode: UInt8, size: Int, sourceSegment: Int) -> Int {
+    let moving = opcode <= 0xA5
+    let step = UInt32(size)
+    var done = 0
+    while done < Self.repeatChunk && regs[1] != 0 {
+      let remaining = UInt32(min(UInt32(Self.repeatChunk - done), regs[1]))
+      let di = regs[7]
+      guard let destinationLinear = try? linearAddress(SegmentRegister.es.rawValue, di, size: step, write: true)
+      else { break }
+      var count = min(remaining, (0x1000 - (destinationLinear & 0xFFF)) / step)
+      var sourceLinear: UInt32 = 0
+      if moving {
+        guard let linear = try? linearAddress(sourceSegment, regs[6], size: step, write: false) else { break }
+        sourceLinear = linear
+        count = min(count, (0x1000 - (sourceLinear & 0xFFF)) / step)
+      }
+      let bytes = count &* step
+      guard count > 0,
+        (try? linearAddress(SegmentRegister.es.rawValue, di, size: bytes, write: true)) != nil,
+        !moving || (try? linearAddress(sourceSegment, regs[6], size: bytes, write: false)) != nil
+      else { break }
+      var sourcePhysical: UInt32 = 0
+      if moving {
+        guard let physical = try? translateAndCache(sourceLinear, write: false), physical < ramSize,
+          ramSize - physical >= bytes
+        else { break }
+        sourcePhysical = physical
+      }
+      guard let destinationPhysical = try? translateAndCache(destinationLinear, write: true),
+        destinationPhysical < ramSize, ramSize - destinationPhysical >= bytes
+      else { break }
+      let destination = ramBase + Int(destinationPhysical)
+      if moving {
+        // Overlapping runs replicate data when done element by element; leave them to the loop.
+        if sourcePhysical < destinationPhysical &+ bytes && destinationPhysical < sourcePhysical &+ bytes { break }
+        destination.copyMemory(from: ramBase + Int(sourcePhysical), byteCount: Int(bytes))
+        regs[6] &+= bytes
+      } else if size == 1 {
+        destination.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: regs[0]), count: Int(bytes))
+      } else {
+        let value = reg(0, size: size)
+        for i in 0..<Int(count) {
+          if size == 2 {
+            destination.storeBytes(of: UInt16(truncatingIfNeeded: value), toByteOffset: 2 * i, as: UInt16.self)
+          } else {
+            destination.storeBytes(of: value, toByteOffset: 4 * i, as: UInt32.self)
+          }
+        }
+      }
+      regs[7] &+= bytes
+      regs[1] &-= count
+      done += Int(count)
+    }
+    return done
   }
 
   @inline(__always)
