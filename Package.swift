@@ -28,6 +28,11 @@ let package = Package(
       resources: [.copy("Resources/bench-cpu.elf"), .copy("Resources/bench-irq.elf")],
       swiftSettings: emulatorSettings
     ),
+    // The CPU conformance check: the native oracle runner, the case generator, the emulator side, the report.
+    .target(
+      name: "Conformance",
+      dependencies: ["Emulator"]
+    ),
     .target(
       name: "Dashboard",
       dependencies: ["Emulator"]
@@ -37,13 +42,14 @@ let package = Package(
       dependencies: [
         "Emulator",
         "Dashboard",
+        "Conformance",
         "CNcurses",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(
       name: "EmulatorTests",
-      dependencies: ["Emulator"]
+      dependencies: ["Emulator", "Conformance"]
     ),
     .testTarget(
       name: "DashboardTests",
