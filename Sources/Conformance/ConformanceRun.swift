@@ -15,6 +15,17 @@ public struct ConformanceRun {
 
     /// The closing line: "N passed, N failed".
     public var line: String { "\(passed) passed, \(failed) failed" }
+
+    /// Everything the command prints: the failure reports, the failures per family, and the closing line last.
+    public var text: String {
+      var lines = reports.map { $0 + "\n" }
+      if failed > reports.count { lines.append("(\(failed - reports.count) more failures not shown)") }
+      for (family, count) in failuresByFamily.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        lines.append("\(family.rawValue): \(count) failed")
+      }
+      lines.append(line)
+      return lines.joined(separator: "\n")
+    }
   }
 
   public let oracle: NativeOracle

@@ -80,20 +80,8 @@ struct ConformanceCommand: ParsableCommand {
       if showProgress { Self.standardError("\r\(done) of \(caseCount) cases") }
     }
     if showProgress { Self.standardError("\n") }
-    Self.printSummary(summary)
+    print(summary.text)
     if summary.failed > 0 { throw ExitCode(1) }
-  }
-
-  /// The reports, failures by family, and the closing line.
-  static func printSummary(_ summary: ConformanceRun.Summary) {
-    for report in summary.reports { print(report + "\n") }
-    if summary.failed > summary.reports.count {
-      print("(\(summary.failed - summary.reports.count) more failures not shown)")
-    }
-    for (family, count) in summary.failuresByFamily.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-      print("\(family.rawValue): \(count) failed")
-    }
-    print(summary.line)
   }
 
   static func badInput(_ message: String) -> ExitCode {
