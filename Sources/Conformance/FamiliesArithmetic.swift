@@ -66,12 +66,12 @@ extension CaseGenerator {
     let w = width()
     switch below(3) {
     case 0:
-      let op = pick([0, 2, 3])
+      let op = pick([0, 1, 2, 3])  // /1 is the undocumented alias of TEST /0 that the processor executes
       prefix(w)
       code.append(w == 1 ? 0xF6 : 0xF7)
       _ = modrm(reg: op, size: w)
-      if op == 0 { immediate(w) }
-      return finish(.negNotTest, undefinedFlags: op == 0 ? Undefined.logic : 0)
+      if op < 2 { immediate(w) }
+      return finish(.negNotTest, undefinedFlags: op < 2 ? Undefined.logic : 0)
     case 1:
       prefix(w)
       code.append(w == 1 ? 0x84 : 0x85)
@@ -85,8 +85,8 @@ extension CaseGenerator {
   }
 
   mutating func shiftRotate() -> GeneratedCase? {
-    // /6 is the undocumented SAL alias; the objdump cross-check and a unit test cover it.
-    let op = pick([0, 1, 2, 3, 4, 5, 7])
+    // /6 is the undocumented alias of SHL (/4) that the processor executes.
+    let op = below(8)
     let w = width()
     prefix(w)
     let form = below(3)
@@ -104,7 +104,8 @@ extension CaseGenerator {
     }
     let masked = count & 0x1F
     let undefined =
-      op < 4 ? Undefined.rotate(maskedCount: masked) : Undefined.shift(op: op, maskedCount: masked, width: w)
+      op < 4
+      ? Undefined.rotate(maskedCount: masked) : Undefined.shift(op: op == 6 ? 4 : op, maskedCount: masked, width: w)
     return finish(.shiftRotate, undefinedFlags: undefined)
   }
 

@@ -38,9 +38,10 @@ extension CaseGenerator {
       if chance(20) { code.append(pick([0x26, 0x2E, 0x36, 0x3E])) }
       code.append(0xD7)
     default:  // NOP, 66 NOP, the multi-byte NOP 0F 1F /0 (its memory operand is never accessed)
-      switch below(3) {
+      switch below(4) {
       case 0: code.append(0x90)
       case 1: code += [0x66, 0x90]
+      case 2: code += [0xF3, 0x90]  // PAUSE
       default:
         prefix(wideWidth())
         code += [0x0F, 0x1F]
@@ -117,9 +118,10 @@ extension CaseGenerator {
   }
 
   mutating func flagsAndConversions() -> GeneratedCase? {
-    // CBW/CWDE, CWD/CDQ, LAHF, SAHF, CMC, CLC, STC, CLD, STD: one to four of them in a row.
+    // CBW/CWDE, CWD/CDQ, LAHF, SAHF, CMC, CLC, STC, CLD, STD, and SALC (D6, undocumented: AL ← CF ? FF : 0, which
+    // the processor executes in 32-bit mode): one to four of them in a row.
     let forms: [[UInt8]] = [
-      [0x98], [0x66, 0x98], [0x99], [0x66, 0x99], [0x9F], [0x9E], [0xF5], [0xF8], [0xF9], [0xFC], [0xFD],
+      [0x98], [0x66, 0x98], [0x99], [0x66, 0x99], [0x9F], [0x9E], [0xF5], [0xF8], [0xF9], [0xFC], [0xFD], [0xD6],
     ]
     for _ in 0..<(1 + below(4)) { code += pick(forms) }
     return finish(.flagsAndConversions)

@@ -3,7 +3,11 @@ import Emulator
 /// The segment, prefix and fault families (see `Family` for the forms each covers).
 extension CaseGenerator {
   mutating func segments() -> GeneratedCase? {
-    switch below(5) {
+    switch below(6) {
+    case 5:  // ARPL r/m16, r16: raises the destination's RPL to the source's, ZF says whether it did
+      code.append(0x63)
+      let destination = modrm(reg: below(8), size: 2)
+      if case .register(let r) = destination { registers[r] = registers[r] & 0xFFFF_0000 | UInt32(selector()) }
     case 0:  // MOV r/m,Sreg: a 32-bit register gets the selector zero-extended (P6 and later), memory 16 bits
       let w = wideWidth()
       prefix(w)
@@ -129,8 +133,8 @@ extension CaseGenerator {
 
   mutating func faults() -> GeneratedCase? {
     switch below(9) {
-    case 0:  // INT3, INT 3, INT 4: DPL 3 gates on Linux and here
-      code += pick([[0xCC], [0xCD, 0x03], [0xCD, 0x04]])
+    case 0:  // INT3, INT 3, INT 4: DPL 3 gates on Linux and here; INT1 (F1, ICEBP): #DB as a trap
+      code += pick([[0xCC], [0xCD, 0x03], [0xCD, 0x04], [0xF1]])
     case 1:  // INTO: #OF when OF is set
       code.append(0xCE)
     case 2:  // INT n through a DPL 0 gate: #GP(n × 8 + 2); 0x80 is the system call (the oracle's own exit)

@@ -19,9 +19,11 @@ public enum Family: String, CaseIterable, Sendable {
   case aluGroup1
   /// INC/DEC r16/r32 (40–4F), FE/FF /0 /1 on r/m8/16/32.
   case incDec
-  /// NEG, NOT, TEST r/m,imm (F6/F7 /0 /2 /3), TEST r/m,r (84/85), TEST AL/eAX,imm (A8/A9).
+  /// NEG, NOT, TEST r/m,imm (F6/F7 /0 /2 /3, and the undocumented /1 alias of /0), TEST r/m,r (84/85), TEST
+  /// AL/eAX,imm (A8/A9).
   case negNotTest
-  /// ROL ROR RCL RCR SHL SHR SAR (C0/C1 imm, D0/D1 by 1, D2/D3 by CL) with counts 0–31 and beyond.
+  /// ROL ROR RCL RCR SHL SHR SAR and the undocumented /6 alias of SHL (C0/C1 imm, D0/D1 by 1, D2/D3 by CL) with
+  /// counts 0–31 and beyond.
   case shiftRotate
   /// SHLD/SHRD by imm8 and CL, 16 and 32 bits, counts 0–31 (results past the operand size are undefined).
   case doubleShift
@@ -56,22 +58,24 @@ public enum Family: String, CaseIterable, Sendable {
   /// 0x67) forward and backward, JECXZ/JCXZ; targets inside the fragment.
   case controlFlow
   /// MOV r/m,r r,r/m r/m,imm r,imm (88–8B, B0–BF, C6/C7), MOV moffs (A0–A3), MOVZX/MOVSX (0F B6/B7/BE/BF), XLAT,
-  /// NOP (90, 0F 1F /0).
+  /// NOP (90, 66 90, 0F 1F /0), PAUSE.
   case dataMovement
   /// XCHG r/m,r and eAX,r; XADD; CMPXCHG; BSWAP (a 16-bit operand is undefined).
   case exchange
   /// LEA with every ModRM/SIB form, 16- and 32-bit operand and address sizes; LEA with a register operand (#UD).
   case lea
-  /// CBW CWDE CWD CDQ, LAHF SAHF, CMC CLC STC CLD STD.
+  /// CBW CWDE CWD CDQ, LAHF SAHF, CMC CLC STC CLD STD, SALC (D6, undocumented).
   case flagsAndConversions
-  /// MOV r/m,Sreg and MOV Sreg,r/m (not CS), PUSH/POP Sreg with valid, null, read-only and privileged selectors,
-  /// segment overrides on memory operands (FS/GS null: #GP), the faults of loading and using them.
+  /// MOV r/m,Sreg and MOV Sreg,r/m (CS and Sreg 6/7: #UD), LDS LES LSS LFS LGS, ARPL, with valid, null, read-only
+  /// and privileged selectors; segment overrides on memory operands (FS/GS null: #GP); the faults of loading and
+  /// using them.
   case segments
   /// Redundant and repeated prefixes (segment, 0x66, 0x67 where it changes nothing, F2/F3 on non-string
   /// instructions), LOCK on every lockable memory form, LOCK on register forms and unlockable instructions (#UD),
   /// instructions longer than 15 bytes (#GP).
   case prefixes
-  /// INT3, INT 3, INTO, INT n (#GP through a DPL 0 gate), UD2, BOUND in and out of range (#BR), and the privileged
+  /// INT3, INT 3, INT1 (F1), INTO, INT n (#GP through a DPL 0 gate), UD0/UD2, BOUND in and out of range (#BR), and
+  /// the privileged
   /// instructions at CPL 3: HLT, CLI/STI, IN/OUT/INS/OUTS (IOPL 0: #GP), LGDT/LIDT/LLDT/LTR/MOV CRn/INVLPG/CLTS.
   case faults
 }

@@ -42,20 +42,8 @@ public struct NativeOracle: Sendable {
       return .failure(Unavailable("oracle source not found at \(source.path)"))
     }
     do {
-      let directory = try ToolLocator.makeScratchDirectory(prefix: "irqscope-oracle")
-      let object = directory.appendingPathComponent("oracle.o")
-      let executable = directory.appendingPathComponent("oracle")
-      try ToolLocator.run(
-        "clang",
-        [
-          "--target=i386-unknown-linux-gnu", "-ffreestanding", "-fno-pic", "-fno-stack-protector", "-nostdlib",
-          "-mgeneral-regs-only", "-O1", "-Wall", "-c", source.path, "-o", object.path,
-        ], in: directory)
-      // Linked at 16 MiB so the image stays clear of the fixed data area and code page at 2 MiB.
-      try ToolLocator.run(
-        "ld.lld",
-        ["-m", "elf_i386", "-static", "--image-base=0x1000000", "-e", "_start", "-o", executable.path, object.path],
-        in: directory)
+      let executable = try compile(source: source)
+      let directory = executable.deletingLastPathComponent()
       let oracle = NativeOracle(executable: executable, directory: directory)
       // The host must really run it, and a case of no code must come back with the process's selectors.
       let probe = try oracle.run([
@@ -73,6 +61,26 @@ public struct NativeOracle: Sendable {
     } catch {
       return .failure(Unavailable("native oracle unavailable: \(error)"))
     }
+  }
+
+  /// Compiles and links the oracle from `source` into a fresh scratch directory and returns the executable; needs
+  /// only the toolchain, not a host that runs it (the disassembler cross-check reads its code).
+  public static func compile(source: URL = defaultSource) throws -> URL {
+    let directory = try ToolLocator.makeScratchDirectory(prefix: "irqscope-oracle")
+    let object = directory.appendingPathComponent("oracle.o")
+    let executable = directory.appendingPathComponent("oracle")
+    try ToolLocator.run(
+      "clang",
+      [
+        "--target=i386-unknown-linux-gnu", "-ffreestanding", "-fno-pic", "-fno-stack-protector", "-nostdlib",
+        "-mgeneral-regs-only", "-O1", "-Wall", "-c", source.path, "-o", object.path,
+      ], in: directory)
+    // Linked at 16 MiB so the image stays clear of the fixed data area and code page at 2 MiB.
+    try ToolLocator.run(
+      "ld.lld",
+      ["-m", "elf_i386", "-static", "--image-base=0x1000000", "-e", "_start", "-o", executable.path, object.path],
+      in: directory)
+    return executable
   }
 
   /// Runs a batch of cases in one oracle process.
