@@ -62,8 +62,9 @@ public enum Comparison {
       let instruction = disassembler.decode(
         Array(code[offset...]), at: ConformanceLayout.codeAddress &+ UInt32(offset))
       let bytes = instruction.bytes.map(hex8).joined(separator: " ")
-      lines.append("\(hex(instruction.address)): \(bytes.padding(toLength: 24, withPad: " ", startingAt: 0)) "
-        + instruction.text)
+      lines.append(
+        "\(hex(instruction.address)): \(bytes.padding(toLength: 24, withPad: " ", startingAt: 0)) "
+          + instruction.text)
       offset += max(instruction.length, 1)
     }
     return lines

@@ -255,7 +255,8 @@ extension CaseGenerator {
     let bitOffset = (accessedSlot - operandSlot) * w * 8 + bit
     _ = modrm(reg: offsetRegister, size: w, memoryOnly: true, at: operandSlot * w)
     if w == 2 {
-      registers[offsetRegister] = registers[offsetRegister] & 0xFFFF_0000 | UInt32(UInt16(truncatingIfNeeded: bitOffset))
+      registers[offsetRegister] =
+        registers[offsetRegister] & 0xFFFF_0000 | UInt32(UInt16(truncatingIfNeeded: bitOffset))
     } else {
       registers[offsetRegister] = UInt32(bitPattern: Int32(bitOffset))
     }
@@ -263,25 +264,13 @@ extension CaseGenerator {
   }
 
   mutating func bcd() -> GeneratedCase? {
-    switch below(6) {
-    case 0:
-      code.append(0x27)
-      return finish(.bcd, undefinedFlags: Undefined.daa)
-    case 1:
-      code.append(0x2F)
-      return finish(.bcd, undefinedFlags: Undefined.daa)
-    case 2:
-      code.append(0x37)
-      return finish(.bcd, undefinedFlags: Undefined.aaa)
-    case 3:
-      code.append(0x3F)
-      return finish(.bcd, undefinedFlags: Undefined.aaa)
-    case 4:
-      code += [0xD4, chance(60) ? 10 : UInt8(below(256))]  // AAM 0 raises #DE
-      return finish(.bcd, undefinedFlags: Undefined.aam)
-    default:
-      code += [0xD5, chance(60) ? 10 : UInt8(below(256))]
-      return finish(.bcd, undefinedFlags: Undefined.aam)
-    }
+    // DAA DAS AAA AAS, and AAM AAD with base 10 most of the time, any base otherwise (AAM 0 raises #DE).
+    let base: UInt8 = chance(60) ? 10 : UInt8(below(256))
+    let (bytes, undefined): ([UInt8], UInt32) = pick([
+      ([0x27], Undefined.daa), ([0x2F], Undefined.daa), ([0x37], Undefined.aaa), ([0x3F], Undefined.aaa),
+      ([0xD4, base], Undefined.aam), ([0xD5, base], Undefined.aam),
+    ])
+    code += bytes
+    return finish(.bcd, undefinedFlags: undefined)
   }
 }

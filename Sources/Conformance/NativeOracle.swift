@@ -98,32 +98,12 @@ public struct NativeOracle: Sendable {
       append(c.eflags, to: &input)
       input += c.window
     }
-    let tag = UUID().uuidString
-    let inputFile = directory.appendingPathComponent("in-\(tag)")
-    let outputFile = directory.appendingPathComponent("out-\(tag)")
-    defer {
-      try? FileManager.default.removeItem(at: inputFile)
-      try? FileManager.default.removeItem(at: outputFile)
-    }
-    try Data(input).write(to: inputFile)
-    _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-    let stdin = try FileHandle(forReadingFrom: inputFile)
-    let stdout = try FileHandle(forWritingTo: outputFile)
-    let process = Process()
-    process.executableURL = executable
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    try process.run()
-    process.waitUntilExit()
-    try stdin.close()
-    try stdout.close()
-    let output = [UInt8](try Data(contentsOf: outputFile))
-    guard process.terminationReason == .exit, process.terminationStatus == 0,
-      output.count == cases.count * Self.outputRecordSize
-    else {
+    let result = try ToolLocator.execute(executable, input: Data(input), in: directory)
+    let output = [UInt8](result.output)
+    guard result.succeeded, output.count == cases.count * Self.outputRecordSize else {
       throw Unavailable(
-        "oracle ended with \(process.terminationReason) \(process.terminationStatus) after "
-          + "\(output.count / Self.outputRecordSize) of \(cases.count) cases")
+        "oracle ended with status \(result.status) after \(output.count / Self.outputRecordSize) of "
+          + "\(cases.count) cases")
     }
     return (0..<cases.count).map { i in
       let base = i * Self.outputRecordSize

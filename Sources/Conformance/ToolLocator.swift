@@ -16,38 +16,59 @@ public enum ToolLocator {
     try run(try locate(tool), arguments, in: directory)
   }
 
-  /// Runs the program at `tool`. Output goes through files in `directory`, so no pipe can fill up and block it.
+  /// Runs the program at `tool` and returns its standard output; throws with its messages when it fails.
   @discardableResult
   public static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> String {
-    let name = tool.lastPathComponent
-    let outputFile = directory.appendingPathComponent("\(name)-\(UUID().uuidString).out")
-    let errorFile = directory.appendingPathComponent("\(name)-\(UUID().uuidString).err")
+    let result = try execute(tool, arguments, in: directory)
+    let text = String(decoding: result.output, as: UTF8.self)
+    guard result.succeeded else {
+      throw Failure(
+        description: "\(tool.lastPathComponent) \(arguments.joined(separator: " ")) failed (\(result.status)):\n"
+          + String(decoding: result.errors, as: UTF8.self) + text)
+    }
+    return text
+  }
+
+  /// What a program did: its exit status (or the signal that ended it), standard output and standard error.
+  public struct Execution {
+    public let succeeded: Bool
+    public let status: Int32
+    public let output: Data
+    public let errors: Data
+  }
+
+  /// Runs `tool` with `input` on standard input. Everything goes through files in `directory`, so no pipe can fill
+  /// up and block either side.
+  public static func execute(_ tool: URL, _ arguments: [String] = [], input: Data? = nil, in directory: URL) throws
+    -> Execution
+  {
+    let tag = "\(tool.lastPathComponent)-\(UUID().uuidString)"
+    let inputFile = directory.appendingPathComponent(tag + ".in")
+    let outputFile = directory.appendingPathComponent(tag + ".out")
+    let errorFile = directory.appendingPathComponent(tag + ".err")
+    defer {
+      for file in [inputFile, outputFile, errorFile] { try? FileManager.default.removeItem(at: file) }
+    }
+    try (input ?? Data()).write(to: inputFile)
     _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
     _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    defer {
-      try? FileManager.default.removeItem(at: outputFile)
-      try? FileManager.default.removeItem(at: errorFile)
-    }
-    let output = try FileHandle(forWritingTo: outputFile)
-    let errors = try FileHandle(forWritingTo: errorFile)
+    let stdin = try FileHandle(forReadingFrom: inputFile)
+    let stdout = try FileHandle(forWritingTo: outputFile)
+    let stderr = try FileHandle(forWritingTo: errorFile)
     let process = Process()
     process.executableURL = tool
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    process.standardOutput = output
-    process.standardError = errors
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
     try process.run()
     process.waitUntilExit()
-    try output.close()
-    try errors.close()
-    let text = String(decoding: try Data(contentsOf: outputFile), as: UTF8.self)
-    guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-      let messages = String(decoding: try Data(contentsOf: errorFile), as: UTF8.self)
-      throw Failure(
-        description: "\(name) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n"
-          + messages + text)
-    }
-    return text
+    for handle in [stdin, stdout, stderr] { try handle.close() }
+    return Execution(
+      succeeded: process.terminationReason == .exit && process.terminationStatus == 0,
+      status: process.terminationStatus, output: try Data(contentsOf: outputFile),
+      errors: try Data(contentsOf: errorFile))
   }
 
   /// The full path of `tool`, looked for next to `swiftc` first.

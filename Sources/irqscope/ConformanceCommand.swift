@@ -51,9 +51,15 @@ struct ConformanceCommand: ParsableCommand {
   var unrecognized: [String] = []
 
   func run() throws {
-    guard unrecognized.isEmpty else { throw Self.badInput("unrecognized arguments: \(unrecognized.joined(separator: " "))") }
-    guard let caseCount = Int(cases), caseCount > 0 else { throw Self.badInput("--cases wants a positive number, got \(cases)") }
-    guard let seedValue = UInt64(seed) else { throw Self.badInput("--seed wants an unsigned 64-bit number, got \(seed)") }
+    guard unrecognized.isEmpty else {
+      throw Self.badInput("unrecognized arguments: \(unrecognized.joined(separator: " "))")
+    }
+    guard let caseCount = Int(cases), caseCount > 0 else {
+      throw Self.badInput("--cases wants a positive number, got \(cases)")
+    }
+    guard let seedValue = UInt64(seed) else {
+      throw Self.badInput("--seed wants an unsigned 64-bit number, got \(seed)")
+    }
     guard let shown = Int(maxFailuresShown), shown >= 0 else {
       throw Self.badInput("--max-failures-shown wants a number ≥ 0, got \(maxFailuresShown)")
     }

@@ -16,7 +16,8 @@ extension CPU {
       address &+= 1
     }
     guard window.count == Disassembler.maximumLength else { return false }
-    var decoder = DisassemblerDecoder(window: window, address: instructionStart, codeSize32: codeDefault32, symbolizer: nil)
+    var decoder = DisassemblerDecoder(
+      window: window, address: instructionStart, codeSize32: codeDefault32, symbolizer: nil)
     _ = decoder.decode()
     return decoder.reader.failure == .tooLong
   }
