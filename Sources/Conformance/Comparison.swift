@@ -40,7 +40,10 @@ public enum Comparison {
           + "\(hex(emulated.eflags & mask)) [\(EFLAGS.describe(emulated.eflags & mask))] (compared "
           + "\(hex(mask)))")
     }
-    for s in SegmentRegister.allCases where native.selectors[s.rawValue] != emulated.selectors[s.rawValue] {
+    for s in SegmentRegister.allCases
+    where native.selectors[s.rawValue] != emulated.selectors[s.rawValue]
+      && !nullSelectorLostItsRPL(native: native.selectors[s.rawValue], emulated: emulated.selectors[s.rawValue])
+    {
       parts.append(
         "\(s.name.lowercased()): native \(hex(UInt32(native.selectors[s.rawValue]))), emulated "
           + "\(hex(UInt32(emulated.selectors[s.rawValue])))")
@@ -51,6 +54,14 @@ public enum Comparison {
           + "emulated \(hex8(emulated.window[i]))")
     }
     return parts
+  }
+
+  /// A null selector with RPL 1–3 in DS/ES/FS/GS natively comes back as 0 when the host kernel took an interrupt
+  /// during the case: its IRET to user mode reloads a data segment register whose (null) descriptor is not usable at
+  /// CPL 3 with the null selector 0 (SDM vol. 2, IRET: "if … DPL < CPL … the segment register is loaded with a null
+  /// selector"). That is the host's scheduling, not the instruction; both values are null selectors.
+  static func nullSelectorLostItsRPL(native: UInt16, emulated: UInt16) -> Bool {
+    native == 0 && emulated <= 3
   }
 
   /// The fragment's instructions, one per line, as the disassembler reads them at the code address.

@@ -27,11 +27,11 @@ struct ConformanceCommand: ParsableCommand {
   // Values are parsed here rather than by the argument parser, so that bad input exits with status 2.
 
   /// How many cases to run (a positive whole number).
-  @Option(help: "How many cases to run.")
+  @Option(parsing: .unconditional, help: "How many cases to run.")
   var cases: String = "20000"
 
   /// The generator's seed (an unsigned 64-bit number).
-  @Option(help: "The generator's seed: the same seed runs the same cases.")
+  @Option(parsing: .unconditional, help: "The generator's seed: the same seed runs the same cases.")
   var seed: String = "1"
 
   /// Restricts the run to some families (repeatable); all of them by default.
@@ -39,7 +39,7 @@ struct ConformanceCommand: ParsableCommand {
   var family: [String] = []
 
   /// How many failures to describe in full (the count is always exact).
-  @Option(help: "How many failures to describe in full.")
+  @Option(parsing: .unconditional, help: "How many failures to describe in full.")
   var maxFailuresShown: String = "20"
 
   /// Overrides where the oracle's C source is read from (default: Tests/Oracle/oracle.c of the package).
