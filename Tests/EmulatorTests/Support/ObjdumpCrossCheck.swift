@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 
 @testable import Emulator
@@ -28,9 +29,7 @@ struct ObjdumpToolchain: Sendable {
   }
 
   static func makeScratchDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("disasm-crosscheck-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try ToolLocator.makeScratchDirectory(prefix: "disasm-crosscheck")
   }
 
   /// Disassembles raw bytes placed at address 0: the bytes are wrapped into an ELF32 .data section by llvm-objcopy

@@ -78,9 +78,7 @@ enum Toolchain {
     sources: [String: String], linkerScript: String? = nil, target: String = "i386-unknown-none-elf",
     cflags: [String] = [], ldflags: [String] = []
   ) throws -> Kernel {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("irqscope-kernel-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try ToolLocator.makeScratchDirectory(prefix: "irqscope-kernel")
     var objects: [String] = []
     for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
       let source = directory.appendingPathComponent(name)
