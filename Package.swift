@@ -30,6 +30,11 @@ let package = Package(
       ],
       swiftSettings: emulatorSettings
     ),
+    // The CPU conformance check: the native oracle runner, the case generator, the emulator side, the report.
+    .target(
+      name: "Conformance",
+      dependencies: ["Emulator"]
+    ),
     .target(
       name: "Dashboard",
       dependencies: ["Emulator"]
@@ -39,13 +44,14 @@ let package = Package(
       dependencies: [
         "Emulator",
         "Dashboard",
+        "Conformance",
         "CNcurses",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(
       name: "EmulatorTests",
-      dependencies: ["Emulator"]
+      dependencies: ["Emulator", "Conformance"]
     ),
     .testTarget(
       name: "DashboardTests",

@@ -12,7 +12,9 @@ struct Irqscope: ParsableCommand {
       Measure the emulator:
         irqscope bench cpu
         irqscope bench irq
+      Check the CPU against the host processor:
+        irqscope conformance --cases 1000000
       """,
-    subcommands: [Run.self, Bench.self]
+    subcommands: [Run.self, Bench.self, ConformanceCommand.self]
   )
 }

@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 import Testing
 
@@ -83,6 +84,57 @@ struct DisassemblerObjdumpCrossCheckTests {
     for mismatch in total.mismatches.prefix(40) { Issue.record(Comment(rawValue: mismatch)) }
     let mismatchCount = total.mismatches.count
     #expect(mismatchCount == 0)
+  }
+}
+
+extension DisassemblerObjdumpCrossCheckTests {
+  /// The built-in kernels: every .elf in Sources/Emulator/Resources, so new ones are picked up (the lead's
+  /// bench-net.elf too).
+  static var builtInKernels: [URL] {
+    let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Sources/Emulator/Resources")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: resources.path)) ?? []
+    return names.filter { $0.hasSuffix(".elf") }.sorted().map { resources.appendingPathComponent($0) }
+  }
+
+  @Test(.enabled(if: ObjdumpToolchain.found?.clang != nil, "\(ObjdumpToolchain.missingReason)"))
+  func nativeOracleCodeMatchesObjdump() throws {
+    let toolchain = try #require(ObjdumpToolchain.found)
+    let directory = try ObjdumpToolchain.makeScratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let oracle = try NativeOracle.compile()
+    defer { try? FileManager.default.removeItem(at: oracle.deletingLastPathComponent()) }
+    let (bytes, listing, base) = try toolchain.listSection(".text", of: oracle, in: directory)
+    #expect(bytes.count > 500)
+    let report = CrossCheck.compare(bytes: bytes, objdump: listing, code16: false, label: "oracle", base: base)
+    print("objdump cross-check (native oracle .text): \(report.instructions) instructions")
+    for mismatch in report.mismatches.prefix(40) { Issue.record(Comment(rawValue: mismatch)) }
+    #expect(report.mismatches.isEmpty)
+  }
+
+  @Test(.enabled(if: ObjdumpToolchain.found != nil, "\(ObjdumpToolchain.missingReason)"))
+  func builtInKernelsMatchObjdump() throws {
+    let toolchain = try #require(ObjdumpToolchain.found)
+    let directory = try ObjdumpToolchain.makeScratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let kernels = Self.builtInKernels
+    #expect(kernels.count >= 2)
+    for kernel in kernels {
+      let (section, listing, base) = try toolchain.listSection(".text", of: kernel, in: directory)
+      // The Multiboot header sits at the start of .text and is data: compare from the ELF entry point (e_entry,
+      // offset 24 of the file) to the end of the section.
+      let file = [UInt8](try Data(contentsOf: kernel))
+      let entry = Int((0..<4).reduce(UInt32(0)) { $0 | UInt32(file[24 + $1]) << (8 * $1) })
+      #expect(entry >= base && entry < base + section.count, "\(kernel.lastPathComponent): entry outside .text")
+      guard entry >= base && entry < base + section.count else { continue }
+      let bytes = Array(section[(entry - base)...])
+      let report = CrossCheck.compare(
+        bytes: bytes, objdump: listing.filter { $0.address >= entry }, code16: false,
+        label: kernel.lastPathComponent, base: entry)
+      print("objdump cross-check (\(kernel.lastPathComponent) .text): \(report.instructions) instructions")
+      for mismatch in report.mismatches.prefix(40) { Issue.record(Comment(rawValue: mismatch)) }
+      #expect(report.mismatches.isEmpty, "\(kernel.lastPathComponent)")
+    }
   }
 }
 

@@ -198,6 +198,7 @@ extension CPU {
     repPrefix = 0
     var opcode = try fetch8()
     var family = opcodeFamilies[Int(opcode)]
+    var lock = false
     while family.isPrefix {
       switch family {
       case .prefixOperandSize: operandSize32 = !codeDefault32
@@ -206,13 +207,16 @@ extension CPU {
         // ES CS SS DS are 0x26 0x2E 0x36 0x3E; FS GS are 0x64 0x65.
         segmentOverride = opcode < 0x40 ? Int((opcode >> 3) & 3) : Int(opcode & 1) + 4
       case .prefixRepeat: repPrefix = opcode
-      default: break  // LOCK: a single processor needs no bus lock
+      default: lock = true  // LOCK: a single processor needs no bus lock, but its placement is checked
       }
       // An instruction longer than 15 bytes raises #GP(0).
       guard eip &- instructionStart < 15 else { throw Fault.generalProtection() }
       opcode = try fetch8()
       family = opcodeFamilies[Int(opcode)]
     }
+    // With four prefixes or more an instruction can exceed 15 bytes (see PrefixRules.swift).
+    if eip &- instructionStart > 4 && instructionTooLong() { throw Fault.generalProtection() }
+    if lock { try checkLockable(opcode) }
     try execute(opcode, family)
   }
 
@@ -226,7 +230,7 @@ extension CPU {
         try executeALUForm(opcode)
       }
     case .pushSegment:  // PUSH ES/CS/SS/DS
-      try push(UInt32(segs[Int(opcode >> 3)].selector), size: operandSize)
+      try pushSelector(segs[Int(opcode >> 3)].selector)
     case .popSegment:  // POP ES/SS/DS
       try popSegment(Int(opcode >> 3))
     case .twoByte:
@@ -318,13 +322,15 @@ extension CPU {
       try loadSegment(m.reg, try readRM16(m))
       if m.reg == SegmentRegister.ss.rawValue { inhibitInterruptsOnce() }
     case .popEv:
-      let m = try decodeModRM()
-      // POP Ev: ESP is incremented before the destination address is used (SDM vol. 2, POP).
+      // POP Ev: "If the ESP register is used as a base register for addressing a destination operand in memory,
+      // the POP instruction computes the effective address of the operand after it increments the ESP register"
+      // (SDM vol. 2, POP): the ModRM is decoded only after the increment.
       let size = operandSize
       let value = try peekStack(0, size: size)
       let savedSP = regs[4]
       adjustStack(UInt32(size))
       do {
+        let m = try decodeModRM()
         try writeRM(m, size: size, value)
       } catch {
         regs[4] = savedSP

@@ -32,7 +32,7 @@ extension CPU {
       let m = try decodeModRM()
       try writeRM(m, size: 1, condition(opcode & 0xF) ? 1 : 0)
     case 0xA0, 0xA8:  // PUSH FS, PUSH GS
-      try push(UInt32(segs[opcode == 0xA0 ? 4 : 5].selector), size: operandSize)
+      try pushSelector(segs[opcode == 0xA0 ? 4 : 5].selector)
     case 0xA1, 0xA9:  // POP FS, POP GS
       let seg = opcode == 0xA1 ? 4 : 5
       let selector = UInt16(truncatingIfNeeded: try peekStack(0, size: operandSize))
@@ -87,8 +87,17 @@ extension CPU {
       let m = try decodeModRM()
       let source = reg(m.reg, size: size)
       let (old, at) = try loadForUpdate(m, size: size)
-      try storeUpdate(m, at: at, size: size, alu(0, old, source, size: size))
-      setReg(m.reg, size: size, old)
+      let sum = alu(0, old, source, size: size)
+      // SDM vol. 2, XADD: "TEMP ← SRC + DEST; SRC ← DEST; DEST ← TEMP": the destination is written last, so
+      // XADD r, r with one register for both leaves the sum. (A memory store goes first: if it faults, no
+      // register has changed.)
+      if m.isRegister {
+        setReg(m.reg, size: size, old)
+        setReg(m.rm, size: size, sum)
+      } else {
+        try storeUpdate(m, at: at, size: size, sum)
+        setReg(m.reg, size: size, old)
+      }
     case 0xC8...0xCF:
       // BSWAP. With a 16-bit operand size the result is undefined; we clear the low word as Intel processors do.
       let r = Int(opcode & 7)

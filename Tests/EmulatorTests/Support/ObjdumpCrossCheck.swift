@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 
 @testable import Emulator
@@ -28,9 +29,7 @@ struct ObjdumpToolchain: Sendable {
   }
 
   static func makeScratchDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("disasm-crosscheck-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try ToolLocator.makeScratchDirectory(prefix: "disasm-crosscheck")
   }
 
   /// Disassembles raw bytes placed at address 0: the bytes are wrapped into an ELF32 .data section by llvm-objcopy
@@ -43,6 +42,20 @@ struct ObjdumpToolchain: Sendable {
     if code16 { arguments.append("--mattr=+16bit-mode") }
     let text = try Toolchain.run(objdump, arguments + [name + ".o"], in: directory)
     return ObjdumpListing.parse(text, sectionLength: bytes.count)
+  }
+
+  /// The bytes of `section` of a linked or object file and objdump's listing of them, with the section's start
+  /// address (objdump lists at the addresses the file gives; compare at the same base).
+  func listSection(_ section: String, of file: URL, in directory: URL) throws -> (
+    bytes: [UInt8], lines: [ObjdumpLine], base: Int
+  ) {
+    let raw = directory.appendingPathComponent(file.lastPathComponent + section + ".bin")
+    try Toolchain.run(objcopy, ["-O", "binary", "--only-section=" + section, file.path, raw.path], in: directory)
+    let bytes = [UInt8](try Data(contentsOf: raw))
+    let arguments = ["-d", "-z", "-j", section, "--no-show-raw-insn", "--print-imm-hex", "--x86-asm-syntax=intel"]
+    let text = try Toolchain.run(objdump, arguments + [file.path], in: directory)
+    let base = ObjdumpListing.parse(text, sectionLength: Int.max).first?.address ?? 0
+    return (bytes, ObjdumpListing.parse(text, sectionLength: base + bytes.count), base)
   }
 
   /// Compiles C source to an i386 object and returns its .text bytes and objdump's listing of them.
@@ -500,14 +513,18 @@ struct CrossCheckReport {
 enum CrossCheck {
   /// Decodes `bytes` from address 0 with our disassembler, instruction by instruction, and compares each with
   /// objdump's line at the same address: same length, same text after normalisation and known divergences.
-  static func compare(bytes: [UInt8], objdump: [ObjdumpLine], code16: Bool, label: String) -> CrossCheckReport {
+  /// `base` is the address of the first byte (objdump's listing uses the same addresses).
+  static func compare(bytes: [UInt8], objdump: [ObjdumpLine], code16: Bool, label: String, base: Int = 0)
+    -> CrossCheckReport
+  {
     var report = CrossCheckReport()
     let disassembler = Disassembler(codeSize32: !code16)
     var byAddress: [Int: ObjdumpLine] = [:]
-    for line in objdump { byAddress[line.address] = line }
+    for line in objdump { byAddress[line.address - base] = line }
     var address = 0
     while address < bytes.count {
-      let ours = disassembler.decode(Array(bytes[address..<min(bytes.count, address + 15)]), at: UInt32(address))
+      let ours = disassembler.decode(
+        Array(bytes[address..<min(bytes.count, address + 15)]), at: UInt32(truncatingIfNeeded: base + address))
       report.instructions += 1
       let hexBytes = ours.bytes.map { String(format: "%02x", $0) }.joined(separator: " ")
       if let theirs = byAddress[address] {

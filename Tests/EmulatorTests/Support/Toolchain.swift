@@ -1,8 +1,8 @@
+import Conformance
 import Foundation
 
 /// Builds small guest kernels for tests with the LLVM tools that ship next to `swiftc`
-/// (clang, ld.lld, llvm-objcopy, llvm-nm), found in the directory of `swiftc` on PATH, then /opt/swift/usr/bin,
-/// then anywhere on PATH.
+/// (clang, ld.lld, llvm-objcopy, llvm-nm), found and run by the Conformance target's `ToolLocator`.
 ///
 ///     let kernel = try Toolchain.build(sources: ["boot.s": asm, "main.c": c])
 ///     let symbols = try kernel.nm()          // ["_start": 0x10000c, …] as llvm-nm prints them
@@ -12,9 +12,7 @@ import Foundation
 /// text says `.intel_syntax`). Each build runs in its own temporary directory, so tests may build in parallel.
 enum Toolchain {
   /// A tool failed or is missing; the message carries its output.
-  struct Failure: Error, CustomStringConvertible {
-    let description: String
-  }
+  typealias Failure = ToolLocator.Failure
 
   /// A linked kernel: the ELF bytes and where the file lies (for the inspection tools).
   struct Kernel {
@@ -80,9 +78,7 @@ enum Toolchain {
     sources: [String: String], linkerScript: String? = nil, target: String = "i386-unknown-none-elf",
     cflags: [String] = [], ldflags: [String] = []
   ) throws -> Kernel {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("irqscope-kernel-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try ToolLocator.makeScratchDirectory(prefix: "irqscope-kernel")
     var objects: [String] = []
     for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
       let source = directory.appendingPathComponent(name)
@@ -107,58 +103,15 @@ enum Toolchain {
   /// Runs a toolchain program and returns its standard output; throws with its messages when it fails.
   @discardableResult
   static func run(_ tool: String, _ arguments: [String], in directory: URL) throws -> String {
-    try run(try locate(tool), arguments, in: directory)
+    try ToolLocator.run(tool, arguments, in: directory)
   }
 
-  /// Runs the program at `tool`. Output goes through files in `directory`, so no pipe can fill up and block it.
+  /// Runs the program at `tool` (see `ToolLocator.run`).
   @discardableResult
   static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> String {
-    let name = tool.lastPathComponent
-    let outputFile = directory.appendingPathComponent("\(name)-\(UUID().uuidString).out")
-    let errorFile = directory.appendingPathComponent("\(name)-\(UUID().uuidString).err")
-    _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    let output = try FileHandle(forWritingTo: outputFile)
-    let errors = try FileHandle(forWritingTo: errorFile)
-    let process = Process()
-    process.executableURL = tool
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    process.waitUntilExit()
-    try output.close()
-    try errors.close()
-    let text = String(decoding: try Data(contentsOf: outputFile), as: UTF8.self)
-    guard process.terminationStatus == 0 else {
-      let messages = String(decoding: try Data(contentsOf: errorFile), as: UTF8.self)
-      throw Failure(
-        description: "\(name) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n"
-          + messages + text)
-    }
-    return text
+    try ToolLocator.run(tool, arguments, in: directory)
   }
 
-  /// The full path of `tool`, looked for next to `swiftc` first.
-  static func locate(_ tool: String) throws -> URL {
-    let fileManager = FileManager.default
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    let pathDirectories = path.split(separator: ":").map(String.init)
-    var candidates: [String] = []
-    for directory in pathDirectories {
-      let swiftc = directory + "/swiftc"
-      if fileManager.isExecutableFile(atPath: swiftc) {
-        let resolved = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath().deletingLastPathComponent().path
-        candidates.append(resolved)
-        break
-      }
-    }
-    candidates.append("/opt/swift/usr/bin")
-    candidates += pathDirectories
-    for directory in candidates where fileManager.isExecutableFile(atPath: directory + "/" + tool) {
-      return URL(fileURLWithPath: directory + "/" + tool)
-    }
-    throw Failure(description: "\(tool) not found next to swiftc, in /opt/swift/usr/bin or on PATH (\(path))")
-  }
+  /// The full path of `tool`, looked for next to `swiftc` first (see `ToolLocator.locate`).
+  static func locate(_ tool: String) throws -> URL { try ToolLocator.locate(tool) }
 }
