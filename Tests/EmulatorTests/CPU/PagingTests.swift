@@ -97,3 +97,46 @@ struct PagingTests {
     #expect(cpu[.eax] == 0x1234_5678)
   }
 }
+
+/// REP MOVS/STOS move whole runs at once where they can (StringOps' bulk path); what a program sees must stay that
+/// of the element-by-element definition in SDM vol. 2 (MOVS, REP): each iteration moves one element and updates
+/// ESI, EDI and ECX; a fault stops the instruction at the failing element with the registers pointing at it.
+struct RepeatedStringTests {
+  let bench = CPUTestBench()
+
+  @Test func overlappingForwardMovsbReplicatesTheFirstByte() {
+    bench.memory.write(Array("abcdefghij".utf8), at: 0x5000)
+    // mov esi, 0x5000; mov edi, 0x5001; mov ecx, 9; cld; rep movsb: each byte copies the one just written.
+    let cpu = bench.run([0xBE, 0x00, 0x50, 0, 0, 0xBF, 0x01, 0x50, 0, 0, 0xB9, 9, 0, 0, 0, 0xFC, 0xF3, 0xA4] + hlt)
+    #expect(bench.memory.read(0x5000, count: 10) == Array("aaaaaaaaaa".utf8))
+    #expect(cpu[.ecx] == 0 && cpu[.esi] == 0x5009 && cpu[.edi] == 0x500A)
+  }
+
+  @Test func movsdAcrossPagesAndBeyondOneChunkCopiesEverything() {
+    let words = (0..<5000).map { UInt32($0) &* 0x9E37_79B9 }
+    // mov esi, 0x10002; mov edi, 0x20001 (both unaligned, so runs end mid-page); mov ecx, 5000; rep movsd
+    bench.memory.write(Array(repeating: 0, count: 20_010), at: 0x2_0000)
+    for (i, word) in words.enumerated() { bench.memory.write32(0x1_0002 + UInt32(4 * i), word) }
+    let cpu = bench.run(
+      [0xBE, 0x02, 0x00, 0x01, 0, 0xBF, 0x01, 0x00, 0x02, 0, 0xB9] + le32(5000) + [0xFC, 0xF3, 0xA5] + hlt)
+    #expect((0..<5000).allSatisfy { bench.memory.read32(0x2_0001 + UInt32(4 * $0)) == words[$0] })
+    #expect(cpu[.ecx] == 0 && cpu[.esi] == 0x1_0002 + 20_000 && cpu[.edi] == 0x2_0001 + 20_000)
+  }
+
+  @Test func stosdStopsAtANotPresentPageWithTheRegistersAtTheFailingElement() {
+    bench.installRecordingIDT()
+    bench.memory.write32(PagingTests.directory, PagingTests.table | 0x7)
+    for page in UInt32(0)..<1024 { bench.memory.write32(PagingTests.table + page * 4, page << 12 | 0x7) }
+    bench.memory.write32(PagingTests.table + 6 * 4, 0)  // page 0x6000 not present
+    bench.cpu.setControlRegister3(PagingTests.directory)
+    bench.cpu.setControlRegister0(bench.cpu.cr0 | 0x8000_0000)
+    // mov edi, 0x5FF0; mov eax, 0x11223344; mov ecx, 10; cld; rep stosd: 4 dwords fit before 0x6000.
+    let cpu = bench.run(
+      [0xBF, 0xF0, 0x5F, 0, 0, 0xB8, 0x44, 0x33, 0x22, 0x11, 0xB9, 10, 0, 0, 0, 0xFC, 0xF3, 0xAB] + hlt)
+    #expect(bench.lastVector == 14)
+    #expect(cpu.cr2 == 0x6000)
+    #expect(cpu[.ecx] == 6 && cpu[.edi] == 0x6000)
+    #expect((0..<4).allSatisfy { bench.memory.read32(0x5FF0 + UInt32(4 * $0)) == 0x1122_3344 })
+    #expect(bench.memory.read32(0x6000) == 0)
+  }
+}
