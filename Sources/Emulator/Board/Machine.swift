@@ -114,8 +114,10 @@ public final class Machine {
 
     // The machine owns every object these closures are stored in, so they never outlive it; `unowned(unsafe)`
     // spares the reference counting on paths that run a million times per second.
-    // Device I/O happens in the middle of a CPU slice: bring the clock up to date first.
+    // Device I/O happens in the middle of a CPU slice: bring the clock up to date first, and end the slice early
+    // when the I/O scheduled an event before its end.
     io.willAccess = { [unowned(unsafe) self] in scheduler.now = cpu.cycles }
+    scheduler.onEarlierEvent = { [unowned(unsafe) self] time in cpu.limitRun(to: time) }
     mmio.willAccess = { [unowned(unsafe) self] in scheduler.now = cpu.cycles }
 
     pics.onINTRChange = { [unowned(unsafe) self] level in cpu.setINTR(level) }

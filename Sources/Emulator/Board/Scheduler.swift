@@ -29,6 +29,8 @@ public final class Scheduler {
 
   /// The current virtual time in cycles.
   public var now: UInt64 = 0
+  /// Told when an event is scheduled before every pending one (the board shortens the CPU's current run).
+  public var onEarlierEvent: ((UInt64) -> Void)?
   private var entries: [Entry] = []  // sorted by (time, sequence); queues here are short
   private var nextSequence: UInt64 = 0
 
@@ -54,6 +56,7 @@ public final class Scheduler {
     nextSequence &+= 1
     let index = entries.firstIndex { ($0.time, $0.sequence) > (entry.time, entry.sequence) } ?? entries.endIndex
     entries.insert(entry, at: index)
+    if index == 0 { onEarlierEvent?(entry.time) }
     return EventID(raw: entry.sequence)
   }
 

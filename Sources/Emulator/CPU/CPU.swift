@@ -86,6 +86,8 @@ public final class CPU {
   var interruptShadow = false
   /// Non-zero when the run loop must look at something before the next instruction (see Attention).
   var attention: UInt32 = 0
+  /// Where the current `run(until:)` stops; lowered by `limitRun(to:)` when a device event is scheduled sooner.
+  var runLimit: UInt64 = 0
   /// Returns the vector when the CPU acknowledges INTR (the 8259A's INTA cycle).
   public var acknowledgeInterrupt: (() -> UInt8)?
   /// Called after every interrupt or exception is delivered, for the trace.
@@ -255,9 +257,15 @@ public final class CPU {
     updateAttention()
   }
 
-  /// Asks the run loop to return at the next instruction boundary (the board does this after device I/O).
+  /// Asks the run loop to return at the next instruction boundary (a reset, a guest's exit request).
   public func requestStop() {
     attention |= Attention.stop
+  }
+
+  /// Makes the current run return once virtual time reaches `time`: device I/O scheduled an event sooner than the
+  /// slice's end, and the board must run it on time.
+  public func limitRun(to time: UInt64) {
+    if time < runLimit { runLimit = time }
   }
 
   enum Attention {

@@ -565,7 +565,7 @@ extension CPU {
 
   private func popAll() throws(Fault) {
     let size = operandSize
-    var values = [UInt32](repeating: 0, count: 8)
+    var values = SIMD8<UInt32>()  // read all eight before changing any register (no heap array on this hot path)
     for i in 0..<8 { values[7 - i] = try peekStack(UInt32(i * size), size: size) }
     for r in 0..<8 where r != 4 { setReg(r, size: size, values[r]) }
     adjustStack(UInt32(8 * size))

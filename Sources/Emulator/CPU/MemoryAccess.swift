@@ -95,7 +95,6 @@ extension CPU {
       for i in 0..<size { value |= readPhysical(physical &+ UInt32(i), size: 1) << (8 * i) }
       return value
     }
-    requestStop()
     return mmio.read(physical, size: size)
   }
 
@@ -113,7 +112,6 @@ extension CPU {
       for i in 0..<size { writePhysical(physical &+ UInt32(i), size: 1, value: value >> (8 * i)) }
       return
     }
-    requestStop()
     mmio.write(physical, size: size, value: value)
   }
 

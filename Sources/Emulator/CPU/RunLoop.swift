@@ -1,11 +1,12 @@
 /// The interpreter loop: executes instructions until virtual time reaches a limit, taking interrupts at
 /// instruction boundaries through one cheap check of `attention`.
 extension CPU {
-  /// Runs until `cycles` reaches `limit`, the CPU halts with nothing to wake it, or a stop is requested
-  /// (after device I/O, so the board can run device events that I/O scheduled).
-  /// A halted CPU skips straight to `limit`: idle time costs the host nothing.
+  /// Runs until `cycles` reaches `limit` (or an earlier time `limitRun(to:)` sets, when device I/O schedules an
+  /// event sooner), the CPU halts with nothing to wake it, or a stop is requested.
+  /// A halted CPU skips straight to the limit: idle time costs the host nothing.
   public func run(until limit: UInt64) {
-    while cycles < limit {
+    runLimit = limit
+    while cycles < runLimit {
       if attention != 0 {
         if attention & Attention.stop != 0 {
           attention &= ~Attention.stop
@@ -13,7 +14,7 @@ extension CPU {
         }
         if serviceInterrupts() { continue }
         if halted {
-          idle(until: limit)
+          idle(until: runLimit)
           return
         }
         if attention & Attention.trap != 0 {

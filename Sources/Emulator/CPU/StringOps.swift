@@ -162,13 +162,12 @@ extension CPU {
     guard bits & needed == 0 else { throw Fault.generalProtection() }
   }
 
+  // Device I/O may schedule events; the board's scheduler then shortens the run (`limitRun(to:)`).
   func portIn(_ port: UInt16, size: Int) -> UInt32 {
-    requestStop()
-    return io.read(port, size: size)
+    io.read(port, size: size)
   }
 
   func portOut(_ port: UInt16, size: Int, _ value: UInt32) {
-    requestStop()
     io.write(port, size: size, value: value & sizeMask(size))
   }
 }
