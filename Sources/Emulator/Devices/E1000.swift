@@ -170,6 +170,14 @@ public final class E1000: MMIODevice {
 
   func setRegister(_ offset: UInt32, _ value: UInt32) { registers[index(offset)] = value }
 
+  /// A 64-bit value kept in a low/high register pair (the ring base addresses).
+  func register64(low: UInt32, high: UInt32) -> UInt64 { UInt64(register(high)) << 32 | UInt64(register(low)) }
+
+  /// The 64-bit buffer address that opens every receive and transmit descriptor.
+  func bufferAddress(inDescriptorAt address: UInt32) -> UInt64 {
+    UInt64(memory.read32(address)) | UInt64(memory.read32(address &+ 4)) << 32
+  }
+
   // MARK: Interrupts
 
   /// Sets interrupt causes in ICR.

@@ -25,7 +25,7 @@ extension E1000 {
 
   var receiveRing: ReceiveRing {
     ReceiveRing(
-      base: UInt64(register(E1000Register.rdbah)) << 32 | UInt64(register(E1000Register.rdbal)),
+      base: register64(low: E1000Register.rdbal, high: E1000Register.rdbah),
       count: register(E1000Register.rdlen) / RxDescriptor.size,
       head: register(E1000Register.rdh), tail: register(E1000Register.rdt))
   }
@@ -110,7 +110,7 @@ extension E1000 {
       dmaErrors += 1
       return
     }
-    let buffer = UInt64(memory.read32(address)) | UInt64(memory.read32(address &+ 4)) << 32
+    let buffer = bufferAddress(inDescriptorAt: address)
     if let target = physical(buffer, count: range.count) {
       data.withUnsafeBytes { bytes in
         memory.bytes.advanced(by: Int(target)).copyMemory(

@@ -59,7 +59,7 @@ public struct E1000State: Sendable, Equatable, Codable {
 extension E1000 {
   public var state: E1000State {
     let rx = receiveRing
-    let tdba = UInt64(register(E1000Register.tdbah)) << 32 | UInt64(register(E1000Register.tdbal))
+    let tdba = register64(low: E1000Register.tdbal, high: E1000Register.tdbah)
     let tdCount = register(E1000Register.tdlen) / TxDescriptor.size
     let tdh = register(E1000Register.tdh)
     let tdt = register(E1000Register.tdt)
@@ -68,7 +68,7 @@ extension E1000 {
       guard let address = physical(rx.base &+ UInt64(slot) * 16, count: 16) else { break }
       rxRing.append(
         E1000State.RxSlot(
-          index: Int(slot), bufferAddress: UInt64(memory.read32(address)) | UInt64(memory.read32(address &+ 4)) << 32,
+          index: Int(slot), bufferAddress: bufferAddress(inDescriptorAt: address),
           length: memory.read16(address &+ 8), status: memory.read8(address &+ 12),
           ownedByCard: Self.inWindow(slot, from: rx.head, to: rx.tail)))
     }
@@ -77,7 +77,7 @@ extension E1000 {
       guard let address = physical(tdba &+ UInt64(slot) * 16, count: 16) else { break }
       txRing.append(
         E1000State.TxSlot(
-          index: Int(slot), bufferAddress: UInt64(memory.read32(address)) | UInt64(memory.read32(address &+ 4)) << 32,
+          index: Int(slot), bufferAddress: bufferAddress(inDescriptorAt: address),
           length: memory.read16(address &+ 8), command: memory.read8(address &+ 11),
           status: memory.read8(address &+ 12),
           queued: Self.inWindow(slot, from: tdh, to: tdt)))

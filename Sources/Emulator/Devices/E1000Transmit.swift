@@ -17,7 +17,7 @@ extension E1000 {
   /// Sends what the driver queued, when TCTL.EN is set and the card may master the bus.
   func transmit() {
     guard register(E1000Register.tctl) & E1000Bits.tctlEN != 0, busMasterEnabled else { return }
-    let base = UInt64(register(E1000Register.tdbah)) << 32 | UInt64(register(E1000Register.tdbal))
+    let base = register64(low: E1000Register.tdbal, high: E1000Register.tdbah)
     let count = register(E1000Register.tdlen) / TxDescriptor.size
     var head = register(E1000Register.tdh)
     let tail = register(E1000Register.tdt)
@@ -37,7 +37,7 @@ extension E1000 {
       dmaErrors += 1
       return 0
     }
-    let buffer = UInt64(memory.read32(address)) | UInt64(memory.read32(address &+ 4)) << 32
+    let buffer = bufferAddress(inDescriptorAt: address)
     let word = memory.read32(address &+ TxDescriptor.length)
     let command = memory.read8(address &+ TxDescriptor.command)
     var length = Int(word & 0xFFFF)
