@@ -148,6 +148,9 @@ public final class Machine {
     nicPCI.reset()
     // SeaBIOS makes the PCI interrupt lines 10 and 11 level-triggered in the ELCR.
     pics.portWrite(0x4D1, size: 1, value: 0x0C)
+    // COM1 with 8 data bits, no parity, 1 stop bit: a kernel that never programs the UART prints whole bytes, as
+    // it does under QEMU (whose UART sends 8 bits whatever LCR says).
+    uart.portWrite(UART16550.com1Base + 3, size: 1, value: 0x03)
     cpu.reset()
     cpu.setINTR(pics.intr)
   }
