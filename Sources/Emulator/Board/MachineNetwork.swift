@@ -62,11 +62,11 @@ extension Machine {
         tracer.packet(
           .rx, length: frame.count, slot: slot, descriptors: descriptors, detail: description, at: scheduler.now)
       case .missed(let reason):
-        let state = nic.state
+        let ring = nic.receiveRing  // the registers only: building the whole state per lost frame would be waste
         let why: String
         switch reason {
         case .receiverDisabled: why = "the receiver is disabled (RCTL.EN clear)"
-        case .ringFull: why = "no free receive descriptor (RDH \(state.rdh), RDT \(state.rdt))"
+        case .ringFull: why = "no free receive descriptor (RDH \(ring.head), RDT \(ring.tail))"
         case .filtered: why = "no receive filter accepts its destination address"
         case .busMasterDisabled: why = "PCI bus mastering is off, the card cannot DMA"
         }
