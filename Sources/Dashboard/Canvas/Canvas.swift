@@ -1,0 +1,190 @@
+/// A grid of styled cells that panes draw into: the dashboard renders every pane onto a Canvas, and renderers turn
+/// a Canvas into the terminal (through ncurses), plain text (for tests), ANSI or SVG (for screenshots).
+///
+/// Text is measured in terminal cells: a wide glyph takes two, and the cell after it holds `Canvas.wideTail`.
+public struct Canvas: Sendable, Equatable {
+  public struct Cell: Sendable, Equatable, Hashable {
+    public var character: Character
+    public var style: CellStyle
+
+    public init(_ character: Character = " ", style: CellStyle = .text) {
+      self.character = character
+      self.style = style
+    }
+  }
+
+  /// The placeholder in the right half of a wide glyph; renderers skip it.
+  public static let wideTail: Character = "\u{0}"
+
+  public let width: Int
+  public let height: Int
+  public private(set) var cells: [Cell]
+
+  public init(width: Int, height: Int) {
+    self.width = max(0, width)
+    self.height = max(0, height)
+    cells = Array(repeating: Cell(), count: self.width * self.height)
+  }
+
+  /// Builds a canvas from lines of text in one style (tests write expected screens this way).
+  public init(lines: [String], style: CellStyle = .text) {
+    let width = lines.map { Canvas.cellWidth(of: $0) }.max() ?? 0
+    self.init(width: width, height: lines.count)
+    for (row, line) in lines.enumerated() { put(line, row: row, column: 0, style: style) }
+  }
+
+  public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+  /// The cell at (row, column); outside the grid, a blank cell (reads never trap).
+  public subscript(row: Int, column: Int) -> Cell {
+    get {
+      guard (0..<height).contains(row), (0..<width).contains(column) else { return Cell() }
+      return cells[row * width + column]
+    }
+    set {
+      guard (0..<height).contains(row), (0..<width).contains(column) else { return }
+      cells[row * width + column] = newValue
+    }
+  }
+
+  /// Writes `text` from (row, column) in `style`, clipped to `clip` (the whole canvas by default); returns the
+  /// column after the last cell written (or that would have been written), so writes can be chained.
+  @discardableResult
+  public mutating func put(
+    _ text: String, row: Int, column: Int, style: CellStyle = .text, clip: Rect? = nil
+  ) -> Int {
+    let area = (clip ?? bounds).intersection(bounds)
+    var x = column
+    guard row >= area.y, row < area.maxY else { return column + Canvas.cellWidth(of: text) }
+    for character in text {
+      let w = Canvas.cellWidth(of: character)
+      if x >= area.maxX { return x + w }
+      if x >= area.x {
+        if w == 2 {
+          if x + 1 < area.maxX {
+            cells[row * width + x] = Cell(character, style: style)
+            cells[row * width + x + 1] = Cell(Canvas.wideTail, style: style)
+          } else {
+            cells[row * width + x] = Cell(" ", style: style)
+          }
+        } else if w == 1 {
+          cells[row * width + x] = Cell(character, style: style)
+        }
+      }
+      x += w
+    }
+    return x
+  }
+
+  /// Fills `rect` (clipped to the canvas) with `character` in `style`.
+  public mutating func fill(_ rect: Rect, with character: Character = " ", style: CellStyle = .text) {
+    let area = rect.intersection(bounds)
+    guard !area.isEmpty else { return }
+    for row in area.y..<area.maxY {
+      for column in area.x..<area.maxX { cells[row * width + column] = Cell(character, style: style) }
+    }
+  }
+
+  /// Draws a frame around `rect` with `title` in its top edge; returns the inner rectangle content may use.
+  @discardableResult
+  public mutating func box(_ rect: Rect, title: String = "", focused: Bool = false) -> Rect {
+    guard rect.width >= 2, rect.height >= 2 else { return .zero }
+    let border = CellStyle.role(focused ? .focusBorder : .border)
+    let (right, bottom) = (rect.maxX - 1, rect.maxY - 1)
+    for column in rect.x...right {
+      self[rect.y, column] = Cell("─", style: border)
+      self[bottom, column] = Cell("─", style: border)
+    }
+    for row in rect.y...bottom {
+      self[row, rect.x] = Cell("│", style: border)
+      self[row, right] = Cell("│", style: border)
+    }
+    self[rect.y, rect.x] = Cell("┌", style: border)
+    self[rect.y, right] = Cell("┐", style: border)
+    self[bottom, rect.x] = Cell("└", style: border)
+    self[bottom, right] = Cell("┘", style: border)
+    if !title.isEmpty && rect.width > 4 {
+      let titleArea = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
+      put(" \(title) ", row: rect.y, column: rect.x + 1, style: .role(.title), clip: titleArea)
+    }
+    return rect.inner(1)
+  }
+
+  /// Copies `other` onto this canvas with its top-left cell at (row, column), clipped.
+  public mutating func draw(_ other: Canvas, row: Int, column: Int) {
+    for r in 0..<other.height {
+      for c in 0..<other.width { self[row + r, column + c] = other.cells[r * other.width + c] }
+    }
+  }
+
+  /// The canvas as lines of text, trailing spaces kept (wide glyphs once, their tails dropped).
+  public var lines: [String] {
+    (0..<height).map { row in
+      String(cells[(row * width)..<((row + 1) * width)].lazy.map(\.character).filter { $0 != Canvas.wideTail })
+    }
+  }
+
+  /// One run of equally styled cells on a row, for tests that assert styles without colours.
+  public struct StyleRun: Sendable, Equatable, CustomStringConvertible {
+    public var row: Int
+    public var column: Int
+    public var length: Int
+    public var style: CellStyle
+
+    public init(row: Int, column: Int, length: Int, style: CellStyle) {
+      self.row = row
+      self.column = column
+      self.length = length
+      self.style = style
+    }
+
+    public var description: String { "(\(row),\(column))+\(length) \(style)" }
+  }
+
+  /// Every run of cells whose style is not `.text`, row by row.
+  public var styleRuns: [StyleRun] {
+    var runs: [StyleRun] = []
+    for row in 0..<height {
+      var column = 0
+      while column < width {
+        let style = cells[row * width + column].style
+        var end = column + 1
+        while end < width && cells[row * width + end].style == style { end += 1 }
+        if style != .text { runs.append(StyleRun(row: row, column: column, length: end - column, style: style)) }
+        column = end
+      }
+    }
+    return runs
+  }
+
+  /// The style of the cells covering `text`'s first occurrence on `row`, or nil when it is not there or mixed.
+  public func style(of text: String, row: Int) -> CellStyle? {
+    guard let line = lines[safe: row], let range = line.firstRange(of: text) else { return nil }
+    let start = Canvas.cellWidth(of: String(line[..<range.lowerBound]))
+    let styles = Set((start..<(start + Canvas.cellWidth(of: text))).map { self[row, $0].style })
+    return styles.count == 1 ? styles.first : nil
+  }
+
+  /// Cells a string takes in a terminal.
+  public static func cellWidth(of text: String) -> Int { text.reduce(0) { $0 + cellWidth(of: $1) } }
+
+  /// Cells a character takes: 0 for combining marks and controls, 2 for East Asian wide and emoji, else 1.
+  public static func cellWidth(of character: Character) -> Int {
+    guard let scalar = character.unicodeScalars.first else { return 0 }
+    let v = scalar.value
+    if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
+    if scalar.properties.generalCategory == .nonspacingMark { return 0 }
+    if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+      || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+      || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
+      || (0x20000...0x3FFFD).contains(v)
+    {
+      return 2
+    }
+    return 1
+  }
+}
+
+extension Array {
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
