@@ -9,7 +9,7 @@ let emulatorSettings: [SwiftSetting] = [
 
 let package = Package(
   name: "irqscope",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "irqscope", targets: ["irqscope"])
   ],

@@ -123,10 +123,7 @@ public final class Machine {
     pics.onINTRChange = { [unowned(unsafe) self] level in cpu.setINTR(level) }
     cpu.acknowledgeInterrupt = { [unowned(unsafe) self] in acknowledgeInterrupt() }
     if configuration.tracing {
-      cpu.onDelivery = { [unowned(unsafe) self] record in
-        let registers = picRegisters()
-        tracer.delivered(record, inService: registers.masterISR != 0 || registers.slaveISR != 0)
-      }
+      cpu.onDelivery = { [unowned(unsafe) self] record in tracer.delivered(record) }
     }
     cpu.onTripleFault = { [unowned(unsafe) self] reason in reset(reason: reason) }
     if configuration.tracing { traceNetwork() }
@@ -214,6 +211,7 @@ public final class Machine {
     }
     scheduler.now = cpu.cycles
     scheduler.runDue()
+    if tracer.onEvent != nil { tracer.deliver() }
   }
 
   /// Runs for `cycles` of virtual time.
@@ -228,36 +226,18 @@ public final class Machine {
   private func acknowledgeInterrupt() -> UInt8 {
     guard configuration.tracing else { return pics.acknowledge() }
     let before = picRegisters()
-    let vector = pics.acknowledge()
-    let after = picRegisters()
-    let served = servedIRQ(before: before, after: after, vector: vector)
-    tracer.acknowledged(
-      vector: vector, irq: served.irq, spurious: served.spurious, before: before, after: after, at: cpu.cycles)
-    return vector
+    let ack = pics.acknowledgeCycle()
+    tracer.acknowledged(ack, polled: false, before: before, after: picRegisters(), at: cpu.cycles)
+    noteRequests()
+    return ack.vector
   }
 
-  /// Which IRQ an acknowledge served: the in-service bit it set, or with AEOI the vector's offset from the base;
-  /// a spurious vector (base + 7 with nothing newly in service) serves none.
-  private func servedIRQ(before: TraceEvent.PICRegisters, after: TraceEvent.PICRegisters, vector: UInt8)
-    -> (irq: Int?, spurious: Bool)
-  {
-    let state = pics.state
-    let slaveBase = state.slave.base
-    let masterBase = state.master.base
-    let newSlave = after.slaveISR & ~before.slaveISR
-    if newSlave != 0 { return (8 + newSlave.trailingZeroBitCount, false) }
-    let newMaster = after.masterISR & ~before.masterISR & ~0x04
-    if newMaster != 0 { return (newMaster.trailingZeroBitCount, false) }
-    if vector & 0xF8 == slaveBase {
-      let line = Int(vector & 7)
-      return line == 7 && before.slaveIRR & 0x80 == after.slaveIRR & 0x80 && after.slaveIRR & 0x80 == 0
-        ? (nil, true) : (8 + line, false)
-    }
-    if vector & 0xF8 == masterBase {
-      let line = Int(vector & 7)
-      return line == 7 && after.masterIRR & 0x80 == 0 && before.masterIRR & 0x80 == 0 ? (nil, true) : (line, false)
-    }
-    return (nil, true)
+  /// Tells the tracer which requests the PICs now hold, so latency runs from the moment each became deliverable.
+  fileprivate func noteRequests() {
+    let m = pics.master
+    let s = pics.slave
+    tracer.requestsChanged(
+      irr: UInt16(m.irr) | UInt16(s.irr) << 8, imr: UInt16(m.imr) | UInt16(s.imr) << 8, at: scheduler.now)
   }
 
   /// Both PICs' IRR, ISR and IMR.
@@ -274,8 +254,13 @@ public final class Machine {
     let port: UInt16 = irq < 8 ? 0x21 : 0xA1
     let bit = UInt8(1) << UInt8(irq & 7)
     let imr = UInt8(truncatingIfNeeded: pics.portRead(port, size: 1))
-    pics.portWrite(port, size: 1, value: UInt32(masked ? imr | bit : imr & ~bit))
+    picPortWritten(port, size: 1, value: UInt32(masked ? imr | bit : imr & ~bit))
   }
+
+  /// Raises IRQ 7 or 15 and withdraws it between INTR and INTA, as a glitching line does on real hardware: the
+  /// guest then sees the PIC's spurious vector. Returns false when the line is masked (nothing reaches INTR).
+  @discardableResult
+  public func spurious(irq: Int) -> Bool { pics.glitch(irq: irq) }
 
   // MARK: Host input
 
@@ -312,17 +297,32 @@ public final class Machine {
 
   fileprivate func picPortWritten(_ port: UInt16, size: Int, value: UInt32) {
     guard configuration.tracing else { return pics.portWrite(port, size: size, value: value) }
-    let before = pics.state
+    let isrBefore = UInt16(pics.master.isr & ~0x04) | UInt16(pics.slave.isr) << 8
     pics.portWrite(port, size: size, value: value)
-    let after = pics.state
-    let clearedMaster = before.master.isr & ~after.master.isr & ~0x04
-    let clearedSlave = before.slave.isr & ~after.slave.isr
-    if clearedMaster | clearedSlave != 0 {
-      var irqs: [Int] = []
-      for bit in 0..<8 where clearedMaster >> bit & 1 != 0 { irqs.append(bit) }
-      for bit in 0..<8 where clearedSlave >> bit & 1 != 0 { irqs.append(8 + bit) }
-      tracer.endOfInterrupt(irqs: irqs, at: cpu.cycles)
+    let isrAfter = UInt16(pics.master.isr & ~0x04) | UInt16(pics.slave.isr) << 8
+    let cleared = isrBefore & ~isrAfter
+    if cleared != 0 { tracer.endOfInterrupt(cleared: cleared, at: cpu.cycles) }
+    noteRequests()
+  }
+
+  /// A read of a PIC port; with an OCW3 poll armed it acts as INTA, and is traced as an interrupt serviced by
+  /// polling (no gate, no handler; its EOI is matched as usual).
+  fileprivate func picPortRead(_ port: UInt16, size: Int) -> UInt32 {
+    let slavePort = port == 0xA0 || port == 0xA1
+    let polling = (port == 0x20 || port == 0x21) && pics.master.poll || slavePort && pics.slave.poll
+    guard configuration.tracing, polling else { return pics.portRead(port, size: size) }
+    let before = picRegisters()
+    let value = pics.portRead(port, size: size)
+    let byte = UInt8(truncatingIfNeeded: value)
+    if byte & 0x80 != 0 {
+      let level = Int(byte & 7)
+      let irq = slavePort ? 8 + level : level
+      let chip = slavePort ? pics.slave : pics.master
+      let ack = PICPair.Acknowledge(vector: chip.base | UInt8(level), irq: irq, autoEOI: chip.autoEOI)
+      tracer.acknowledged(ack, polled: true, before: before, after: picRegisters(), at: cpu.cycles)
     }
+    noteRequests()
+    return value
   }
 }
 
@@ -340,8 +340,11 @@ private final class IRQRouter: IRQSink {
   }
 
   func setIRQ(_ irq: Int, level: Bool) {
-    tracer?.lineChanged(irq, level: level, at: scheduler.now)
     pics.setIRQ(irq, level: level)
+    guard let tracer else { return }
+    tracer.requestsChanged(
+      irr: UInt16(pics.master.irr) | UInt16(pics.slave.irr) << 8,
+      imr: UInt16(pics.master.imr) | UInt16(pics.slave.imr) << 8, at: scheduler.now)
   }
 }
 
@@ -351,7 +354,7 @@ private final class PICPortTap: PortDevice {
 
   init(machine: Machine) { self.machine = machine }
 
-  func portRead(_ port: UInt16, size: Int) -> UInt32 { machine.pics.portRead(port, size: size) }
+  func portRead(_ port: UInt16, size: Int) -> UInt32 { machine.picPortRead(port, size: size) }
 
   func portWrite(_ port: UInt16, size: Int, value: UInt32) {
     machine.picPortWritten(port, size: size, value: value)

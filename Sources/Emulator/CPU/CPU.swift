@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The i386 processor: protected mode with segmentation and paging, as the Intel SDM describes it.
 ///
 /// What is modelled: the integer i386/i486 instruction set plus CMOVcc, BSWAP, CMPXCHG, XADD, CPUID and RDTSC; 16- and
@@ -84,8 +86,11 @@ public final class CPU {
   var nmiBlocked = false
   /// Set for one instruction boundary after STI (when IF was clear), MOV SS and POP SS.
   var interruptShadow = false
-  /// Non-zero when the run loop must look at something before the next instruction (see Attention).
-  var attention: UInt32 = 0
+  /// Non-zero when the run loop must look at something before the next instruction (see Attention). Atomic because
+  /// `requestStop()` may come from another thread (the dashboard, the gdb stub) while the machine's own thread
+  /// recomputes the other bits; the hot loop's relaxed load is a plain load on x86.
+  let attentionWord = Atomic<UInt32>(0)
+  var attention: UInt32 { attentionWord.load(ordering: .relaxed) }
   /// Where the current `run(until:)` stops; lowered by `limitRun(to:)` when a device event is scheduled sooner.
   var runLimit: UInt64 = 0
   /// Returns the vector when the CPU acknowledges INTR (the 8259A's INTA cycle).
@@ -121,6 +126,8 @@ public final class CPU {
   /// of the window lie ahead of EIP (any unprefixed instruction fits). 0 when CS is a 16-bit segment.
   var fastFetchLength: UInt32 = 0
 
+  /// How many times each vector was delivered through the IDT since power-on (the IDT pane's "taken" column).
+  let vectorDeliveries: UnsafeMutablePointer<UInt64>
   /// Nesting of exception delivery, for the double- and triple-fault rules.
   var deliveringVector: Int = -1
 
@@ -134,6 +141,8 @@ public final class CPU {
     opcodeFamilies.initialize(from: OpcodeFamily.makeTable(), count: 256)
     fastOps = .allocate(capacity: 256)
     fastOps.initialize(from: FastOp.makeTable(), count: 256)
+    vectorDeliveries = .allocate(capacity: 256)
+    vectorDeliveries.initialize(repeating: 0, count: 256)
     regs = .allocate(capacity: 8)
     regs.initialize(repeating: 0, count: 8)
     segs = .allocate(capacity: 6)
@@ -153,12 +162,16 @@ public final class CPU {
     opcodeFamilies.deallocate()
     fastOps.deallocate()
     regs.deallocate()
+    vectorDeliveries.deallocate()
     segs.deallocate()
     readTag.deallocate()
     writeTag.deallocate()
     readAddend.deallocate()
     writeAddend.deallocate()
   }
+
+  /// Deliveries per vector, 0–255.
+  public var deliveriesPerVector: [UInt64] { Array(UnsafeBufferPointer(start: vectorDeliveries, count: 256)) }
 
   /// Puts the processor in the state a Multiboot loader hands over: flat 4 GiB protected-mode segments
   /// (CS 0x08, the others 0x10), IF clear, paging off.
@@ -257,9 +270,15 @@ public final class CPU {
     updateAttention()
   }
 
-  /// Asks the run loop to return at the next instruction boundary (a reset, a guest's exit request).
+  /// Asks the run loop to return at the next instruction boundary (a reset, a guest's exit request, a stop from
+  /// another thread). Safe to call from any thread.
   public func requestStop() {
-    attention |= Attention.stop
+    attentionWord.bitwiseOr(Attention.stop, ordering: .relaxed)
+  }
+
+  /// Takes back a stop that was requested but not yet seen by the run loop (the machine's own thread only).
+  func consumeStop() -> Bool {
+    attentionWord.bitwiseAnd(~Attention.stop, ordering: .relaxed).oldValue & Attention.stop != 0
   }
 
   /// Makes the current run return once virtual time reaches `time`: device I/O scheduled an event sooner than the
@@ -279,12 +298,19 @@ public final class CPU {
 
   /// Recomputes the one flag the hot loop checks at every instruction boundary.
   func updateAttention() {
-    var a = attention & Attention.stop
+    var a: UInt32 = 0
     if intrLine && flagsRest & EFLAGS.if != 0 { a |= Attention.intr }
     if nmiPending && !nmiBlocked { a |= Attention.nmi }
     if flagsRest & EFLAGS.tf != 0 { a |= Attention.trap }
     if interruptShadow { a |= Attention.shadow }
     if halted { a |= Attention.halted }
-    attention = a
+    // Keep a stop another thread may have set meanwhile: compare-and-exchange until the word is ours.
+    var old = attentionWord.load(ordering: .relaxed)
+    while true {
+      let (exchanged, current) = attentionWord.compareExchange(
+        expected: old, desired: a | (old & Attention.stop), ordering: .relaxed)
+      if exchanged { return }
+      old = current
+    }
   }
 }

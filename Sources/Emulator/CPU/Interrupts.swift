@@ -41,18 +41,15 @@ extension CPU {
     guard UInt32(vector) << 3 | 7 <= UInt32(idtr.limit) else { throw Fault.generalProtection(gateError) }
     let gateLow = try readSystem32(idtr.base &+ UInt32(vector) << 3)
     let gateHigh = try readSystem32(idtr.base &+ UInt32(vector) << 3 &+ 4)
-    let gateType = (gateHigh >> 8) & 0x1F
-    guard gateType == 0x06 || gateType == 0x07 || gateType == 0x0E || gateType == 0x0F else {
-      throw Fault.generalProtection(gateError)
-    }
-    let gateDPL = Int(gateHigh >> 13) & 3
-    if kind == .software && gateDPL < cpl { throw Fault.generalProtection(gateError) }
-    guard gateHigh & 0x8000 != 0 else { throw Fault.notPresent(gateError) }
-    let gate32 = gateType & 0x08 != 0
-    let isTrapGate = gateType & 1 != 0
-    let selector = UInt16(truncatingIfNeeded: gateLow >> 16)
-    var offset = (gateHigh & 0xFFFF_0000) | (gateLow & 0xFFFF)
-    if !gate32 { offset &= 0xFFFF }
+    let gate = IDTGate(low: gateLow, high: gateHigh)
+    // Task gates (hardware task switching) are not modelled: they raise #GP like a bad type.
+    guard gate.kind != .invalid && gate.kind != .task else { throw Fault.generalProtection(gateError) }
+    if kind == .software && gate.dpl < cpl { throw Fault.generalProtection(gateError) }
+    guard gate.present else { throw Fault.notPresent(gateError) }
+    let gate32 = gate.kind.is32
+    let isTrapGate = !gate.kind.clearsIF
+    let selector = gate.selector
+    let offset = gate.offset
 
     guard selector & 0xFFFC != 0 else { throw Fault.generalProtection(ext) }
     let (low, high) = try readDescriptor(selector, errorExt: ext)
@@ -125,6 +122,7 @@ extension CPU {
     if !isTrapGate { flagsRest &= ~EFLAGS.if }
     halted = false
     updateAttention()
+    vectorDeliveries[Int(vector)] &+= 1
     onDelivery?(
       DeliveryRecord(
         kind: kind, vector: vector, errorCode: errorCode, returnCS: oldCS, returnEIP: returnEIP,

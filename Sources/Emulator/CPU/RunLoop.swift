@@ -8,10 +8,7 @@ extension CPU {
     runLimit = limit
     while cycles < runLimit {
       if attention != 0 {
-        if attention & Attention.stop != 0 {
-          attention &= ~Attention.stop
-          return
-        }
+        if attention & Attention.stop != 0 && consumeStop() { return }
         if serviceInterrupts() { continue }
         if halted {
           idle(until: runLimit)

@@ -52,7 +52,7 @@ public final class PICPair: PortDevice, IRQSink {
   /// Recomputes the cascade line (the slave's INT into the master's IR2) and the master's INT.
   private func update() {
     master.followInput(PICPair.cascadeLine, level: slave.pendingRequest != nil)
-    let level = master.pendingRequest != nil
+    let level = master.pendingRequest != nil || glitch != nil
     if level != intr {
       intr = level
       onINTRChange?(level)
@@ -74,23 +74,64 @@ public final class PICPair: PortDevice, IRQSink {
     update()
   }
 
-  /// The CPU's INTA cycle: returns the vector and updates IRR and ISR on both chips.
-  public func acknowledge() -> UInt8 {
-    let vector: UInt8
-    if let level = master.pendingRequest {
-      if master.cascadeInputs & (1 << level) != 0 {
-        vector = slave.interruptAcknowledge()  // the slave's vector, or its spurious base + 7
-      } else {
-        vector = master.base | UInt8(level)
-      }
-      master.acknowledge(level: level)
-    } else {
-      vector = master.base | 7  // spurious IRQ7: ISR unchanged
-    }
-    update()
-    return vector
+  /// What one INTA cycle did: the vector on the bus, the IRQ it served (nil for a spurious vector), and whether the
+  /// serving chip was in automatic-EOI mode (then nothing stays in service and no EOI will follow).
+  public struct Acknowledge: Sendable, Equatable {
+    public var vector: UInt8
+    public var irq: Int?
+    public var spurious: Bool { irq == nil }
+    public var autoEOI: Bool
   }
 
+  /// A request that was withdrawn between INTR and INTA (`glitch(irq:)`): INTR stays up until the next INTA,
+  /// which then finds nothing to serve on that chip.
+  private enum Glitch { case master7, slave15 }
+  private var glitch: Glitch?
+
+  /// The CPU's INTA cycle: returns the vector and updates IRR and ISR on both chips.
+  public func acknowledge() -> UInt8 { acknowledgeCycle().vector }
+
+  /// The CPU's INTA cycle, saying what it served.
+  public func acknowledgeCycle() -> Acknowledge {
+    let result: Acknowledge
+    if let level = master.pendingRequest {
+      if master.cascadeInputs & (1 << level) != 0 {
+        let slaveLevel = slave.pendingRequest
+        let vector = slave.interruptAcknowledge()  // the slave's vector, or its spurious base + 7
+        result = Acknowledge(vector: vector, irq: slaveLevel.map { 8 + $0 }, autoEOI: slave.autoEOI)
+      } else {
+        result = Acknowledge(vector: master.base | UInt8(level), irq: level, autoEOI: master.autoEOI)
+      }
+      master.acknowledge(level: level)
+    } else if glitch == .slave15 {
+      // The slave's INT latched the master's IR2 and then vanished: the master serves IR2 and the slave answers
+      // with its own spurious vector, so the master's ISR bit 2 is set and needs an EOI (SDM-era 8259A note).
+      master.acknowledge(level: PICPair.cascadeLine)
+      result = Acknowledge(vector: slave.base | 7, irq: nil, autoEOI: master.autoEOI)
+    } else {
+      result = Acknowledge(vector: master.base | 7, irq: nil, autoEOI: master.autoEOI)  // spurious IRQ7
+    }
+    glitch = nil
+    update()
+    return result
+  }
+
+  /// Raises IRQ 7 or 15 and withdraws it before the CPU's INTA, as a glitching line does: INTR was already up,
+  /// so the CPU still acknowledges and the chip answers with its spurious vector (base + 7) and no ISR bit of
+  /// its own. A masked line never reaches INTR; returns whether the glitch did.
+  @discardableResult
+  public func glitch(irq: Int) -> Bool {
+    switch irq {
+    case 7 where master.imr & 0x80 == 0:
+      glitch = .master7
+    case 15 where slave.imr & 0x80 == 0 && master.imr & 0x04 == 0:
+      glitch = .slave15
+    default:
+      return false
+    }
+    update()
+    return true
+  }
   /// Programs both chips as SeaBIOS leaves them before a Multiboot kernel starts: master base 0x08, slave base 0x70,
   /// ICW3 4 / 2, ICW4 0x01, IMR 0xB8 / 0x8E, no edge requests pending. The ELCR is left as it is.
   public func resetToBIOSState() {

@@ -148,6 +148,11 @@ public final class VGAText: PortDevice {
     }
   }
 
+  /// The screen as 25 × 80 cells, row by row: the character in the low byte, the attribute in the high byte.
+  public func rawCells() -> [UInt16] {
+    (0..<(VGAText.rows * VGAText.columns)).map { memory.read16(address(ofCell: $0)) }
+  }
+
   /// The screen as 25 lines of 80 characters, CP437 mapped to Unicode, NUL as space.
   public func textLines() -> [String] {
     (0..<VGAText.rows).map { row in

@@ -1,142 +1,311 @@
-/// Follows every interrupt through the board and writes the trace: the device's edge on its IRQ line (IRR),
-/// the CPU's acknowledge (INTA: IRR → ISR, the vector), the IDT gate the CPU took (the handler), and the driver's
-/// EOI (ISR cleared). Exceptions, software interrupts, NMIs, dropped inputs and resets are traced as they happen.
+/// Follows every interrupt through the board and keeps the trace: the request latching in IRR, the CPU's
+/// acknowledge (INTA, or an OCW3 poll: IRR → ISR, the vector), the IDT gate the CPU took (the handler), and the
+/// driver's EOI (ISR cleared). Exceptions, software interrupts, NMIs, dropped inputs, resets and frames are traced
+/// as they happen.
 ///
-/// An interrupt's trace line is written when its EOI arrives (or, for AEOI and spurious vectors, at once), so that
-/// it carries the EOI time; lines still open at the end of a run are flushed by `flush()`.
+/// Records go into a fixed ring of plain values with a running sequence number (`TraceRing`); readers — the
+/// JSONL writer through `onEvent`, the snapshot through `events(after:limit:)` — turn them into `TraceEvent`s,
+/// looking names up only then. An interrupt's record is finished when its EOI arrives (so it carries the EOI time)
+/// or at once when nothing stays in service (AEOI, spurious vectors); `flush()` finishes those still open.
 public final class InterruptTracer {
-  /// Receives each finished event (the JSONL writer, the dashboard's log).
-  public var onEvent: ((TraceEvent) -> Void)?
-  /// The most recent events, for the dashboard and the dump.
-  public private(set) var recent: [TraceEvent] = []
-  public static let recentCapacity = 512
-  /// Totals by kind, and per IRQ line.
-  public private(set) var counts: [TraceEvent.Kind: Int] = [:]
+  /// Receives each finished event, in order, when the machine finishes a run (`deliver()`), or earlier when the
+  /// ring would otherwise overwrite records not yet handed over. The JSONL writer and tests use it.
+  public var onEvent: ((TraceEvent) -> Void)? {
+    didSet { delivered = ring.next }
+  }
+  /// Totals by kind, and device interrupts acknowledged per IRQ line.
+  public var counts: [TraceEvent.Kind: Int] {
+    var result: [TraceEvent.Kind: Int] = [:]
+    for kind in TraceEvent.Kind.allCases where kindCounts[kind.index] > 0 { result[kind] = kindCounts[kind.index] }
+    return result
+  }
   public private(set) var interruptsPerIRQ = [Int](repeating: 0, count: 16)
 
   /// The device wired to each IRQ line, named in the trace.
-  public var sources: [Int: String] = [0: "pit", 1: "keyboard", 2: "cascade", 4: "com1", 11: "nic", 12: "mouse"]
+  public var sources: [Int: String] = [
+    0: "pit", 1: "keyboard", 2: "cascade", 4: "com1", 8: "rtc", 11: "nic", 12: "mouse",
+  ]
   /// Resolves a handler address to `symbol+0x..` when the kernel has a symbol table.
   public var symbolizer: ((UInt32) -> String?)?
 
-  private var raisedAt = [UInt64?](repeating: nil, count: 16)
-  private var lineLevel = [Bool](repeating: false, count: 16)
-  /// Acknowledged interrupts waiting for their EOI, oldest first.
-  private var open: [TraceEvent] = []
+  public static let capacity = 16_384
+  private var ring = TraceRing(capacity: InterruptTracer.capacity)
+  /// Notes for the records that have one (drops, resets, frames), by sequence; pruned with the ring.
+  private var details: [UInt64: (source: String?, text: String)] = [:]
+  private var kindCounts = [Int](repeating: 0, count: TraceEvent.Kind.allCases.count)
+  /// The sequence of the first record `onEvent` has not seen.
+  private var delivered: UInt64 = 0
+
+  /// When each line's request became deliverable: latched in IRR with its IMR bit clear (nil: no such request).
+  private var requestedAt = [UInt64](repeating: TraceRecord.none64, count: 16)
+  private var deliverable: UInt16 = 0
+  /// Acknowledged interrupts waiting for their EOI, one per IRQ line (an ISR bit is one per line).
+  private var open = [TraceRecord?](repeating: nil, count: 16)
   /// The interrupt just acknowledged, waiting for the CPU to tell where its handler is.
-  private var acknowledged: TraceEvent?
+  private var acknowledged: TraceRecord?
+  private var acknowledgedAutoEOI = false
+  /// The interrupt whose delivery is under way: an exception raised before its handler starts is linked to it.
+  private var deliveringSequence = TraceRecord.none64
 
   public init() {}
 
-  /// A device drove IRQ line `irq`; rising edges start the latency clock.
-  func lineChanged(_ irq: Int, level: Bool, at cycle: UInt64) {
-    guard (0..<16).contains(irq) else { return }
-    if level && !lineLevel[irq] && raisedAt[irq] == nil { raisedAt[irq] = cycle }
-    lineLevel[irq] = level
+  /// The sequence number the next record will get.
+  public var nextSequence: UInt64 { ring.next }
+
+  // MARK: Recording (the machine's thread)
+
+  /// The PICs' requests after any change: a request that became deliverable (latched in IRR, IMR bit clear)
+  /// starts its latency clock now; one that went away (acknowledged, withdrawn, re-initialised) stops it.
+  func requestsChanged(irr: UInt16, imr: UInt16, at cycle: UInt64) {
+    let now = irr & ~imr
+    var rising = now & ~deliverable
+    var falling = deliverable & ~now
+    deliverable = now
+    while rising != 0 {
+      requestedAt[rising.trailingZeroBitCount] = cycle
+      rising &= rising &- 1
+    }
+    while falling != 0 {
+      requestedAt[falling.trailingZeroBitCount] = TraceRecord.none64
+      falling &= falling &- 1
+    }
   }
 
-  /// Around the PIC's INTA cycle: the vector, the IRQ it served, and the registers before and after.
+  /// Around the PIC's INTA cycle (or a poll read, `polled`): what it served and the registers before and after.
   func acknowledged(
-    vector: UInt8, irq: Int?, spurious: Bool, before: TraceEvent.PICRegisters, after: TraceEvent.PICRegisters,
+    _ ack: PICPair.Acknowledge, polled: Bool, before: TraceEvent.PICRegisters, after: TraceEvent.PICRegisters,
     at cycle: UInt64
   ) {
-    var event = TraceEvent(
-      kind: spurious ? .spurious : .irq, cycle: cycle, source: irq.map { sources[$0] ?? "irq\($0)" } ?? "pic")
-    event.irq = irq
-    event.vector = Int(vector)
-    event.picBefore = before
-    event.picAfter = after
-    if let irq, !spurious, let raised = raisedAt[irq] {
-      event.latencyCycles = cycle &- raised
-      raisedAt[irq] = nil
+    var record = TraceRecord(
+      kind: ack.spurious ? .spurious : .irq, source: ack.spurious ? .pic : .irqLine, cycle: cycle)
+    record.irq = Int8(ack.irq ?? -1)
+    record.vector = Int16(ack.vector)
+    record.hasPIC = true
+    record.picBefore = PackedPIC.pack(before)
+    record.picAfter = PackedPIC.pack(after)
+    record.polled = polled
+    if let irq = ack.irq, requestedAt[irq] != TraceRecord.none64 {
+      record.latencyCycles = cycle &- requestedAt[irq]
     }
-    acknowledged = event
+    if polled {
+      // No gate, no handler: the driver reads the poll byte and handles the line itself.
+      if ack.spurious || ack.autoEOI { finish(record) } else { keepOpen(record) }
+      return
+    }
+    if let stale = acknowledged { finish(stale) }
+    acknowledged = record
+    acknowledgedAutoEOI = ack.autoEOI
   }
 
   /// The CPU delivered an interrupt or exception through the IDT.
-  func delivered(_ record: DeliveryRecord, inService: Bool) {
-    if record.kind == .external, var event = acknowledged {
+  func delivered(_ delivery: DeliveryRecord) {
+    if delivery.kind == .external, var record = acknowledged {
       acknowledged = nil
-      event.handler = record.handlerEIP
-      event.handlerSymbol = symbolizer?(record.handlerEIP)
-      event.returnAddress = record.returnEIP
-      event.fromCPL = record.fromCPL
-      event.toCPL = record.toCPL
-      if let latency = event.latencyCycles { event.latencyCycles = latency &+ (record.cycle &- event.cycle) }
-      // Spurious vectors and AEOI leave nothing in service: there will be no EOI to wait for.
-      if event.kind == .irq && inService { open.append(event) } else { emit(event) }
+      record.hasHandler = true
+      record.handler = delivery.handlerEIP
+      record.returnAddress = delivery.returnEIP
+      record.fromCPL = Int8(delivery.fromCPL)
+      record.toCPL = Int8(delivery.toCPL)
+      if record.latencyCycles != TraceRecord.none64 {
+        record.latencyCycles &+= delivery.cycle &- record.cycle
+      }
+      if record.kind == .irq && !acknowledgedAutoEOI { keepOpen(record) } else { finish(record) }
       return
     }
     let kind: TraceEvent.Kind =
-      switch record.kind {
+      switch delivery.kind {
       case .external: .irq
       case .nmi: .nmi
       case .exception: .exception
       case .software: .software
       }
-    var event = TraceEvent(kind: kind, cycle: record.cycle, source: record.kind == .nmi ? "nmi" : "cpu")
-    event.vector = Int(record.vector)
-    event.vectorName = Vector.name(record.vector)
-    event.errorCode = record.errorCode
-    event.handler = record.handlerEIP
-    event.handlerSymbol = symbolizer?(record.handlerEIP)
-    event.returnAddress = record.returnEIP
-    event.fromCPL = record.fromCPL
-    event.toCPL = record.toCPL
-    emit(event)
+    var record = TraceRecord(kind: kind, source: delivery.kind == .nmi ? .nmi : .cpu, cycle: delivery.cycle)
+    record.vector = Int16(delivery.vector)
+    if let code = delivery.errorCode {
+      record.hasErrorCode = true
+      record.errorCode = code
+    }
+    record.hasHandler = true
+    record.handler = delivery.handlerEIP
+    record.returnAddress = delivery.returnEIP
+    record.fromCPL = Int8(delivery.fromCPL)
+    record.toCPL = Int8(delivery.toCPL)
+    if delivery.kind == .exception, var irq = acknowledged {
+      // The acknowledged interrupt's own delivery faulted (a bad or absent gate): it never reached a handler.
+      // Finish it now and link the exception to it, so the trace shows one chain.
+      acknowledged = nil
+      irq.hasDetail = true
+      let irqSequence = finish(
+        irq, detail: "delivery through the IDT faulted: \(Vector.name(delivery.vector) ?? "vector \(delivery.vector)")")
+      record.causedBy = irqSequence
+    }
+    finish(record)
   }
 
   /// In-service bits the guest cleared (an EOI) on IRQs 0–15.
-  func endOfInterrupt(irqs: [Int], at cycle: UInt64) {
-    for irq in irqs {
-      guard let index = open.lastIndex(where: { $0.irq == irq }) else { continue }
-      var event = open.remove(at: index)
-      event.eoiCycle = cycle
-      emit(event)
+  func endOfInterrupt(cleared: UInt16, at cycle: UInt64) {
+    var bits = cleared
+    while bits != 0 {
+      let irq = bits.trailingZeroBitCount
+      bits &= bits &- 1
+      guard var record = open[irq] else { continue }
+      open[irq] = nil
+      record.eoiCycle = cycle
+      finish(record)
     }
   }
 
   func dropped(source: String, detail: String, at cycle: UInt64) {
-    var event = TraceEvent(kind: .dropped, cycle: cycle, source: source)
-    event.detail = detail
-    emit(event)
+    var record = TraceRecord(kind: .dropped, source: .host, cycle: cycle)
+    record.hasDetail = true
+    finish(record, detail: detail, source: source)
   }
 
   /// A frame the card received into its ring (`slot`, `descriptors`) or sent (`slot` nil).
   func packet(
     _ kind: TraceEvent.Kind, length: Int, slot: Int?, descriptors: Int?, detail: String, at cycle: UInt64
   ) {
-    var event = TraceEvent(kind: kind, cycle: cycle, source: "nic")
-    event.frameLength = length
-    event.ringSlot = slot
-    event.descriptors = descriptors
-    event.detail = detail
-    emit(event)
+    var record = TraceRecord(kind: kind, source: .nic, cycle: cycle)
+    record.frameLength = Int32(clamping: length)
+    record.ringSlot = Int32(clamping: slot ?? -1)
+    record.descriptors = Int32(clamping: descriptors ?? -1)
+    record.hasDetail = true
+    finish(record, detail: detail)
   }
 
   func reset(reason: String, at cycle: UInt64) {
     flush()
-    var event = TraceEvent(kind: .reset, cycle: cycle, source: "cpu")
-    event.detail = reason
-    emit(event)
-    raisedAt = [UInt64?](repeating: nil, count: 16)
+    var record = TraceRecord(kind: .reset, source: .cpu, cycle: cycle)
+    record.hasDetail = true
+    finish(record, detail: reason)
+    requestedAt = [UInt64](repeating: TraceRecord.none64, count: 16)
+    deliverable = 0
   }
 
-  /// Writes the interrupts still waiting for an EOI (their `eoiCycle` stays empty).
+  /// Finishes the interrupts still waiting for an EOI (their `eoiCycle` stays empty), oldest first.
   public func flush() {
-    for event in open { emit(event) }
-    open.removeAll()
-    if let event = acknowledged {
-      emit(event)
+    let waiting = open.compactMap { $0 }.sorted { $0.cycle < $1.cycle }
+    open = [TraceRecord?](repeating: nil, count: 16)
+    for record in waiting { finish(record) }
+    if let record = acknowledged {
       acknowledged = nil
+      finish(record)
     }
+    deliver()
   }
 
-  private func emit(_ event: TraceEvent) {
-    counts[event.kind, default: 0] += 1
-    if event.kind == .irq, let irq = event.irq { interruptsPerIRQ[irq] += 1 }
-    if recent.count == Self.recentCapacity { recent.removeFirst(Self.recentCapacity / 4) }
-    recent.append(event)
-    onEvent?(event)
+  private func keepOpen(_ record: TraceRecord) {
+    let irq = Int(record.irq)
+    if let stale = open[irq] { finish(stale) }  // its EOI never came before the line was served again
+    open[irq] = record
+  }
+
+  @discardableResult
+  private func finish(_ record: TraceRecord, detail: String? = nil, source: String? = nil) -> UInt64 {
+    if onEvent != nil && ring.next &- delivered >= UInt64(ring.capacity) { deliver() }
+    let oldest = ring.oldest
+    let full = ring.count == ring.capacity
+    let sequence = ring.append(record)
+    if full && !details.isEmpty { details[oldest] = nil }
+    if let detail { details[sequence] = (source, detail) }
+    kindCounts[record.kind.index] &+= 1
+    if record.kind == .irq && record.irq >= 0 { interruptsPerIRQ[Int(record.irq)] &+= 1 }
+    return sequence
+  }
+
+  // MARK: Reading
+
+  /// Hands every record `onEvent` has not seen yet to it, in order.
+  public func deliver() {
+    guard let onEvent else {
+      delivered = ring.next
+      return
+    }
+    var sequence = max(delivered, ring.oldest)
+    while sequence < ring.next {
+      if let record = ring.record(sequence) { onEvent(event(record)) }
+      sequence &+= 1
+    }
+    delivered = ring.next
+  }
+
+  /// The finished records with sequence numbers from `first` on (at most `limit`, the newest), as events, and how
+  /// many in that range were skipped (over the limit, or already overwritten in the ring).
+  public func events(from first: UInt64, limit: Int) -> (events: [TraceEvent], skipped: UInt64) {
+    let next = ring.next
+    guard first < next else { return ([], 0) }
+    let start = max(first, ring.oldest, next &- UInt64(max(0, limit)))
+    var events: [TraceEvent] = []
+    events.reserveCapacity(Int(next &- start))
+    var sequence = start
+    while sequence < next {
+      if let record = ring.record(sequence) { events.append(event(record)) }
+      sequence &+= 1
+    }
+    return (events, start &- first)
+  }
+
+  /// The newest `count` finished events.
+  public func recent(_ count: Int) -> [TraceEvent] {
+    events(from: ring.next &- UInt64(min(count, ring.count)), limit: count).events
+  }
+
+  private func event(_ record: TraceRecord) -> TraceEvent {
+    let note = record.hasDetail ? details[record.sequence] : nil
+    let source: String =
+      switch record.source {
+      case .irqLine: record.irq >= 0 ? sources[Int(record.irq)] ?? "irq\(record.irq)" : "pic"
+      case .cpu: "cpu"
+      case .nmi: "nmi"
+      case .pic: "pic"
+      case .keyboard: "keyboard"
+      case .nic: "nic"
+      case .com1: "com1"
+      case .host: note?.source ?? "host"
+      }
+    var event = TraceEvent(kind: record.kind, cycle: record.cycle, source: source)
+    event.sequence = record.sequence
+    if record.irq >= 0 { event.irq = Int(record.irq) }
+    if record.vector >= 0 {
+      event.vector = Int(record.vector)
+      if record.kind != .irq && record.kind != .spurious { event.vectorName = Vector.name(UInt8(record.vector)) }
+    }
+    if record.hasErrorCode { event.errorCode = record.errorCode }
+    if record.hasPIC {
+      event.picBefore = PackedPIC.unpack(record.picBefore)
+      event.picAfter = PackedPIC.unpack(record.picAfter)
+    }
+    if record.hasHandler {
+      event.handler = record.handler
+      event.handlerSymbol = symbolizer?(record.handler)
+      event.returnAddress = record.returnAddress
+    }
+    if record.fromCPL >= 0 { event.fromCPL = Int(record.fromCPL) }
+    if record.toCPL >= 0 { event.toCPL = Int(record.toCPL) }
+    if record.eoiCycle != TraceRecord.none64 { event.eoiCycle = record.eoiCycle }
+    if record.latencyCycles != TraceRecord.none64 { event.latencyCycles = record.latencyCycles }
+    if record.causedBy != TraceRecord.none64 { event.causedBy = record.causedBy }
+    if record.polled { event.polled = true }
+    if record.frameLength >= 0 { event.frameLength = Int(record.frameLength) }
+    if record.ringSlot >= 0 { event.ringSlot = Int(record.ringSlot) }
+    if record.descriptors >= 0 { event.descriptors = Int(record.descriptors) }
+    event.detail = note?.text
+    return event
+  }
+}
+
+extension TraceEvent.Kind {
+  var index: Int {
+    switch self {
+    case .irq: 0
+    case .spurious: 1
+    case .exception: 2
+    case .software: 3
+    case .nmi: 4
+    case .dropped: 5
+    case .reset: 6
+    case .rx: 7
+    case .tx: 8
+    }
   }
 }

@@ -2,7 +2,7 @@
 /// a dropped input or a machine reset. Encoded as one JSON object per line (`--trace FILE.jsonl`) and shown in the
 /// dashboard's log.
 public struct TraceEvent: Sendable, Equatable, Codable {
-  public enum Kind: String, Sendable, Codable {
+  public enum Kind: String, Sendable, Codable, CaseIterable {
     /// A device interrupt acknowledged from the PIC (INTR → INTA → IDT gate).
     case irq
     /// The PIC answered INTA with its spurious vector (IRQ 7 or 15 with no request in service).
@@ -42,6 +42,8 @@ public struct TraceEvent: Sendable, Equatable, Codable {
     }
   }
 
+  /// The record's place in the machine's trace: consecutive, from 0 at power-on.
+  public var sequence: UInt64 = 0
   public var kind: Kind
   /// Virtual time in cycles at the nominal clock, and the same in nanoseconds.
   public var cycle: UInt64
@@ -66,6 +68,10 @@ public struct TraceEvent: Sendable, Equatable, Codable {
   public var eoiCycle: UInt64?
   /// Cycles from the device's request (the IRR edge) to the CPU entering the handler.
   public var latencyCycles: UInt64?
+  /// The sequence number of the record that caused this one: the interrupt whose delivery raised this exception.
+  public var causedBy: UInt64?
+  /// The interrupt was serviced by an OCW3 poll read, not INTA and the IDT.
+  public var polled: Bool?
   /// A human-readable note (what was dropped, why the machine reset, what a frame holds).
   public var detail: String?
   /// For `rx`/`tx`: the frame's length, the first ring slot it used and how many descriptors.

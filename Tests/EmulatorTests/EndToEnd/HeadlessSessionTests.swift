@@ -86,6 +86,7 @@ struct HeadlessSessionTests {
     session.machine.tracer.onEvent = { if $0.kind == .dropped { dropped.append($0) } }
     session.machine.setMask(irq: 1, masked: true)  // nobody drains the 8042: the keyboard FIFO fills up
     for _ in 0..<20 { session.machine.press(.a) }
+    session.machine.tracer.deliver()  // records reach onEvent when a run ends, or when asked
     #expect(session.machine.keyboard.state.overruns > 0)
     #expect(dropped.count == session.machine.keyboard.state.overruns)
     #expect(dropped.allSatisfy { $0.source == "keyboard" })
