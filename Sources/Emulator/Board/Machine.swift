@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The PC: RAM, the port and MMIO maps, the CPU and the devices wired as on a PC with QEMU's BIOS left behind.
 ///
 ///     PIT channel 0 → IRQ0   keyboard (8042) → IRQ1   slave PIC → IRQ2   COM1 → IRQ4   NIC → IRQ11
@@ -201,9 +203,20 @@ public final class Machine {
 
   // MARK: Running
 
-  /// Runs the machine until virtual time reaches `time` (in cycles) or the guest requests an exit.
+  /// Set by `requestStop()`, from any thread; the run loop takes it back when it returns.
+  private let stopFlag = Atomic<Bool>(false)
+
+  /// Makes the current `run(until:)` return at the next instruction boundary. Safe to call from any thread.
+  public func requestStop() {
+    stopFlag.store(true, ordering: .relaxed)
+    cpu.requestStop()
+  }
+
+  /// Runs the machine until virtual time reaches `time` (in cycles), the guest requests an exit, or a stop is
+  /// requested (`requestStop()`).
   public func run(until time: UInt64) {
     while cpu.cycles < time && debugExit.exitStatus == nil {
+      if stopFlag.load(ordering: .relaxed) && stopFlag.exchange(false, ordering: .relaxed) { break }
       scheduler.now = cpu.cycles
       scheduler.runDue()
       let limit = min(time, scheduler.nextEventTime)
@@ -269,10 +282,14 @@ public final class Machine {
 
   public func release(_ key: Key) { tracingDrops(of: key, pressed: false) { keyboard.release(key) } }
 
+  /// Characters typed that no key of a US keyboard types (dropped, and traced as such).
+  public private(set) var untypedCharacters = 0
+
   /// Types text with the US layout (it queues on the host side until the keyboard's FIFO can take each key, so
   /// nothing is lost); returns how many characters have no key.
   public func type(_ text: String) -> Int {
     let untypable = keyboard.type(text)
+    untypedCharacters &+= untypable
     if untypable > 0 {
       noteDropped(source: "keyboard", detail: "\(untypable) character(s) of \"\(text)\" have no key on a US keyboard")
     }

@@ -36,6 +36,8 @@ public final class CPU {
   public internal(set) var cyclesWithoutInstruction: UInt64 = 0
   /// Instructions retired.
   public var instructions: UInt64 { cycles &- cyclesWithoutInstruction }
+  /// Cycles spent halted (HLT with nothing to wake it): the rest of `cycles` the CPU was busy.
+  public internal(set) var haltedCycles: UInt64 = 0
   /// Current privilege level (CS.RPL after a far transfer).
   public internal(set) var cpl: Int = 0 {
     didSet { tlbMode = cpl == 3 ? 3 : 1 }
@@ -168,6 +170,13 @@ public final class CPU {
     writeTag.deallocate()
     readAddend.deallocate()
     writeAddend.deallocate()
+  }
+
+  /// Deliveries through the IDT of all vectors together.
+  public var vectorDeliveriesTotal: UInt64 {
+    var total: UInt64 = 0
+    for i in 0..<256 { total &+= vectorDeliveries[i] }
+    return total
   }
 
   /// Deliveries per vector, 0–255.

@@ -30,6 +30,7 @@ extension CPU {
   }
 
   private func idle(until limit: UInt64) {
+    haltedCycles &+= limit &- cycles
     cyclesWithoutInstruction &+= limit &- cycles
     cycles = limit
   }

@@ -2,7 +2,10 @@
 /// (SDM vol. 2). ESI/EDI/ECX or SI/DI/CX by address size; the source segment may be overridden, ES:EDI may not.
 ///
 /// A repeated instruction runs at most `repeatChunk` iterations per step and then restarts itself, so interrupts
-/// are taken between iterations as on hardware; each iteration counts as one cycle of virtual time.
+/// are taken between iterations as on hardware; each iteration counts as one cycle of virtual time. A chunk also
+/// ends where the current run ends (`runLimit`, lowered to the next device event), so device time never freezes
+/// for a whole chunk: an event due in the middle of a long REP runs on time, and an interrupt it raises is taken
+/// between the iterations where it arrived.
 extension CPU {
   static let repeatChunk = 4096
 
@@ -16,14 +19,16 @@ extension CPU {
     let repeating = repPrefix != 0
 
     var iterations = 0
+    // The iterations this step may do: up to the chunk size, and no further than the run's end (at least one).
+    let chunk = runLimit > cycles ? Int(min(UInt64(Self.repeatChunk), runLimit &- cycles)) : 1
     let movsOrStos = opcode == 0xA4 || opcode == 0xA5 || opcode == 0xAA || opcode == 0xAB
     if repeating && movsOrStos && addressSize32 && !directionDown {
-      iterations = repeatInBulk(opcode, size: size, sourceSegment: sourceSegment)
+      iterations = repeatInBulk(opcode, size: size, sourceSegment: sourceSegment, chunk: chunk)
     }
     while true {
       if repeating {
         if regs[1] & addressMask == 0 { break }
-        if iterations == Self.repeatChunk {
+        if iterations == chunk {
           eip = instructionStart  // resume later, after pending interrupts
           break
         }
@@ -82,12 +87,12 @@ extension CPU {
   /// source and of the destination, in RAM and not overlapping, are copied or filled at once — the result of doing
   /// them one by one. Stops (for the element-by-element loop to go on, and raise any fault precisely) at the first
   /// element that crosses a page, fails a check or overlaps. Returns the iterations done.
-  private func repeatInBulk(_ opcode: UInt8, size: Int, sourceSegment: Int) -> Int {
+  private func repeatInBulk(_ opcode: UInt8, size: Int, sourceSegment: Int, chunk: Int) -> Int {
     let moving = opcode <= 0xA5
     let step = UInt32(size)
     var done = 0
-    while done < Self.repeatChunk && regs[1] != 0 {
-      let remaining = UInt32(min(UInt32(Self.repeatChunk - done), regs[1]))
+    while done < chunk && regs[1] != 0 {
+      let remaining = UInt32(min(UInt32(chunk - done), regs[1]))
       let di = regs[7]
       guard let destinationLinear = try? linearAddress(SegmentRegister.es.rawValue, di, size: step, write: true)
       else { break }

@@ -248,6 +248,17 @@ extension Keyboard8042 {
     hostInputChanged()
   }
 
+  /// One keystroke through the host queue: the modifiers go down, the key goes down and up, the modifiers come up
+  /// in reverse order — what a keyboard sends when a person presses Ctrl-C.
+  public func stroke(_ key: Key, modifiers: [Key]) {
+    var events = modifiers.map { KeyEvent(key: $0, pressed: true) }
+    events.append(KeyEvent(key: key, pressed: true))
+    events.append(KeyEvent(key: key, pressed: false))
+    events += modifiers.reversed().map { KeyEvent(key: $0, pressed: false) }
+    keyboard.enqueueHostEvents(events)
+    hostInputChanged()
+  }
+
   /// Types `text` on a US layout through the host queue (every character arrives, paced by the guest).
   /// Returns how many characters could not be typed (no key on a US keyboard types them); those are skipped.
   public func type(_ text: String) -> Int {

@@ -30,7 +30,7 @@ extension Machine {
       tr: MachineSnapshot.Segment("tr", cpu.tr), cr0: cpu.cr0, cr2: cpu.cr2, cr3: cpu.cr3, cr4: cpu.cr4,
       cpl: cpu.cpl, halted: cpu.halted, intr: cpu.intrLine, nmiPending: cpu.nmiPending,
       nmiBlocked: cpu.nmiBlocked, interruptShadow: cpu.interruptShadow, cycles: cpu.cycles,
-      instructions: cpu.instructions, haltedCycles: cpu.cyclesWithoutInstruction)
+      instructions: cpu.instructions, haltedCycles: cpu.haltedCycles)
   }
 
   /// Every vector within IDTR's limit, decoded with the CPU's own gate decoder (read without side effects).

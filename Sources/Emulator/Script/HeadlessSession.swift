@@ -60,10 +60,18 @@ public final class HeadlessSession {
   public func run(script: Script?, limits: Limits) -> Outcome {
     let deadline = limits.maxCycles.map { machine.cpu.cycles &+ $0 } ?? UInt64.max
     if let script {
-      for line in script.lines {
-        if let exit = guestExit() { return exit }
-        if machine.cpu.cycles >= deadline { return limitReached(limits) }
-        if let failure = execute(line, script: script, deadline: deadline) { return failure }
+      for (index, line) in script.lines.enumerated() {
+        if let exit = guestExit() { return unmetExpectations(after: index, in: script) ?? exit }
+        if machine.cpu.cycles >= deadline {
+          return unmetExpectations(after: index, in: script) ?? limitReached(limits)
+        }
+        if let failure = execute(line, script: script, deadline: deadline) {
+          // An expectation cut short by the guest's exit is judged, with the rest, on the final state.
+          if machine.exitStatus != nil, line.isExpectation {
+            return unmetExpectations(after: index, in: script) ?? failure
+          }
+          return failure
+        }
       }
       if let exit = guestExit() { return exit }
       machine.tracer.flush()
@@ -75,6 +83,36 @@ public final class HeadlessSession {
     }
     machine.tracer.flush()
     return limitReached(limits)
+  }
+
+  /// When the run ends before the script does (the guest exited, the time limit), the `expect` lines from
+  /// `index` on are checked against the final state: the first one that does not hold fails the run.
+  private func unmetExpectations(after index: Int, in script: Script) -> Outcome? {
+    for line in script.lines[index...] {
+      let met: Bool
+      switch line.command {
+      case .expectScreen(let pattern, _):
+        met = (try? Regex(pattern)).map { screenText.contains($0) } ?? true
+      case .expectSerial(let pattern, _):
+        met = (try? Regex(pattern)).map { serialText.contains($0) } ?? true
+      case .expectRx(let count, _):
+        met = machine.nic.framesDelivered >= count
+      default:
+        continue
+      }
+      guard !met else { continue }
+      machine.tracer.flush()
+      let why = machine.exitStatus.map { "the guest exited (status \($0))" } ?? "the run's time limit was reached"
+      var report = "\(script.fileName):\(line.number): expectation failed: \(why) before `\(line.text)` held"
+      switch line.command {
+      case .expectScreen: report += "\nscreen:\n\(screenText)"
+      case .expectSerial: report += "\nserial output:\n\(serialText)"
+      default: report += "\nthe card delivered \(machine.nic.framesDelivered) frame(s)"
+      }
+      print(report)
+      return Outcome(status: 1, summary: "expectation failed at \(script.fileName):\(line.number)")
+    }
+    return nil
   }
 
   private func guestExit() -> Outcome? {
@@ -94,25 +132,29 @@ public final class HeadlessSession {
     case .wait(let cycles):
       machine.run(until: min(deadline, machine.cpu.cycles &+ cycles))
     case .type(let text):
-      _ = machine.type(text)
+      machine.apply(.type(text))
     case .press(let name):
-      if let key = Key(name: name) { machine.press(key) }
+      if let key = Key(name: name) { machine.apply(.press(key)) }
     case .release(let name):
-      if let key = Key(name: name) { machine.release(key) }
+      if let key = Key(name: name) { machine.apply(.release(key)) }
+    case .key(let name, let modifiers):
+      if let key = Key(name: name) { machine.apply(.key(key, modifiers: modifiers.compactMap { Key(name: $0) })) }
+    case .serial(let bytes):
+      machine.apply(.serial(bytes))
     case .mask(let irq):
-      machine.setMask(irq: irq, masked: true)
+      machine.apply(.mask(irq: irq))
     case .unmask(let irq):
-      machine.setMask(irq: irq, masked: false)
+      machine.apply(.unmask(irq: irq))
     case .nmi:
-      machine.cpu.raiseNMI()
+      machine.apply(.nmi)
+    case .spurious(let irq):
+      if let problem = machine.apply(.spurious(irq: irq)) { print("\(script.fileName):\(line.number): \(problem)") }
+    case .reset:
+      machine.apply(.reset)
     case .packet(let spec):
-      switch spec {
-      case .udp(let length, let payload): try? machine.injectPacket(length: length, payload: payload)
-      case .arp: machine.inject(frame: EthernetFrame.arpRequest())
-      case .raw(let frame): machine.inject(frame: frame)
-      }
+      machine.apply(.packet(spec))  // lengths and payloads were checked when the script was parsed
     case .burst(let count, let length):
-      try? machine.injectBurst(count, length: length)  // the length was checked when the script was parsed
+      machine.apply(.burst(count: count, length: length))
     case .pcap(let path, let rate):
       guard let capture = captures[path] else {
         print("\(script.fileName):\(line.number): \(path): the capture was not loaded before the run")

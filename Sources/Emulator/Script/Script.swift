@@ -32,6 +32,14 @@ public struct Script: Sendable, Equatable {
     case pcap(path: String, ratePerSecond: Double?)
     case expectRx(count: Int, withinCycles: UInt64)
     case dump
+    /// One keystroke with modifiers held around it: `key ctrl+c`, `key up`, `key alt+shift+x`.
+    case key(String, modifiers: [String])
+    /// Bytes arriving on COM1's receive line: `serial "ls\n"`.
+    case serial([UInt8])
+    /// A request on IRQ 7 or 15 withdrawn between INTR and INTA: `spurious 7`.
+    case spurious(irq: Int)
+    /// Reset the machine and boot the kernel again.
+    case reset
   }
 
   /// What a `packet` line injects.
@@ -46,6 +54,14 @@ public struct Script: Sendable, Equatable {
     public let number: Int
     public let text: String
     public let command: Command
+
+    /// An `expect` line.
+    public var isExpectation: Bool {
+      switch command {
+      case .expectScreen, .expectSerial, .expectRx: true
+      default: false
+      }
+    }
   }
 
   /// How long an `expect` waits when the script gives no `within`.
@@ -144,6 +160,33 @@ public struct Script: Sendable, Equatable {
     return out
   }
 
+  /// The bytes of a `serial` string: UTF-8, with the `type` escapes and `\xHH` for any byte.
+  static func byteText(_ raw: String) throws(WordError) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var characters = Array(raw)[...]
+    var plain = ""
+    while let c = characters.first {
+      if c == "\\", characters.dropFirst().first == "x" {
+        let digits = String(characters.dropFirst(2).prefix(2))
+        guard digits.count == 2, let byte = UInt8(digits, radix: 16) else {
+          throw WordError(message: "\\x needs two hex digits (\\x03)")
+        }
+        bytes += Array(try typedText(plain).utf8)
+        plain = ""
+        bytes.append(byte)
+        characters.removeFirst(4)
+      } else if c == "\\", let next = characters.dropFirst().first {
+        plain.append(c)
+        plain.append(next)
+        characters.removeFirst(2)
+      } else {
+        plain.append(c)
+        characters.removeFirst()
+      }
+    }
+    return bytes + Array(try typedText(plain).utf8)
+  }
+
   /// A regex string keeps its backslashes for the regex engine; only \" stands for a quote.
   static func pattern(_ raw: String) -> String { raw.replacingOccurrences(of: "\\\"", with: "\"") }
 
@@ -202,6 +245,34 @@ public struct Script: Sendable, Equatable {
     case "nmi":
       try noMore(0)
       return .nmi
+    case "reset":
+      try noMore(0)
+      return .reset
+    case "spurious":
+      let irq = try irqNumber()
+      guard irq == 7 || irq == 15 else {
+        throw fail("spurious takes IRQ 7 or 15 (the lines whose spurious vector the 8259A gives)")
+      }
+      return .spurious(irq: irq)
+    case "key":
+      let chord = try bare(0, "a key, with modifiers joined by +: key ctrl+c, key up")
+      try noMore(1)
+      let names = chord.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+      for name in names where name.isEmpty || !isKeyName(name) {
+        throw fail(
+          "\(name.isEmpty ? "an empty key name" : name) is not a key name in \(chord) (try ctrl+c, up, alt+x, f5)")
+      }
+      return .key(names[names.count - 1], modifiers: Array(names.dropLast()))
+    case "serial":
+      guard args.count >= 1, case .quoted(let raw) = args[0] else {
+        throw fail("serial needs a quoted string: serial \"ls\\n\"")
+      }
+      try noMore(1)
+      do {
+        return .serial(try byteText(raw))
+      } catch {
+        throw fail(error.message)
+      }
     case "dump":
       try noMore(0)
       return .dump
@@ -267,8 +338,8 @@ public struct Script: Sendable, Equatable {
       return .pcap(path: path, ratePerSecond: rate)
     default:
       throw fail(
-        "unknown command \(verb) (known: wait, type, press, release, mask, unmask, nmi, packet, burst, pcap, "
-          + "expect screen, expect serial, expect rx, dump)"
+        "unknown command \(verb) (known: wait, type, key, press, release, serial, mask, unmask, nmi, spurious, "
+          + "reset, packet, burst, pcap, expect screen, expect serial, expect rx, dump)"
       )
     }
   }
@@ -294,7 +365,7 @@ public struct Script: Sendable, Equatable {
         throw fail("payload needs a quoted string: packet payload \"hello\"")
       }
       do {
-        spec = .udp(length: length, payload: Array(try typedText(raw).utf8))
+        spec = .udp(length: length, payload: try byteText(raw))
       } catch {
         throw fail(error.message)
       }

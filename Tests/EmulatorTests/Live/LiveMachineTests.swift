@@ -1,0 +1,144 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Emulator
+
+/// The live machine: commands from other threads at random wall times, recorded with their virtual-time stamps,
+/// must replay in `run --headless` to the same trace and the same final state, byte for byte.
+@Suite(.serialized)
+struct LiveMachineTests {
+  /// A booted machine whose trace is collected as JSON lines (the `--trace` format).
+  final class TracedMachine: @unchecked Sendable {
+    let machine = Machine()
+    var lines: [String] = []
+
+    init(kernel: [UInt8], name: String) throws {
+      try machine.boot(kernel: kernel, fileName: name)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      machine.tracer.onEvent = { [unowned self] event in
+        lines.append(String(decoding: (try? encoder.encode(event)) ?? Data(), as: UTF8.self))
+      }
+    }
+
+    var dump: String { MachineDump(machine).json() }
+  }
+
+  static func netKernel() throws -> [UInt8] {
+    try #require(BuiltInKernels.benchNet, "bench-net.elf is a resource of the Emulator target")
+  }
+
+  /// Drives a live machine from another thread with every kind of guest-visible command, then replays the
+  /// recording headless.
+  @Test(arguments: [UInt64(1), 2, 3])
+  func liveSessionReplaysHeadlessByteForByte(seed: UInt64) throws {
+    let kernel = try Self.netKernel()
+    let live = try TracedMachine(kernel: kernel, name: "bench-net.elf")
+    let recording = Mutex<[String]>([])
+    let machine = LiveMachine(
+      machine: live.machine, speed: 20, record: { line in recording.withLock { $0.append(line) } })
+    machine.start()
+
+    var random = SplitMix(seed: seed)
+    let commands: [MachineCommand] = [
+      .packet(.udp(length: nil, payload: Array("hello".utf8))), .type("ab\n"), .key(.c, modifiers: [.leftCtrl]),
+      .toggleMask(irq: 1), .type("x"), .toggleMask(irq: 1), .burst(count: 5, length: nil), .packet(.arp),
+      .mask(irq: 11), .packet(.udp(length: 200, payload: nil)), .unmask(irq: 11), .serial(Array("hi\u{3}".utf8)),
+      .unmask(irq: 7), .spurious(irq: 7), .mask(irq: 7), .spurious(irq: 7), .press(.leftShift), .release(.leftShift),
+      .nmi, .packet(.udp(length: nil, payload: nil)),
+    ]
+    let pauses = commands.map { _ in Double(random.next() % 4000) / 1_000_000 }  // 0–4 ms before each
+    let done = DispatchSemaphore(value: 0)
+    let sender = Thread {
+      for (command, pause) in zip(commands, pauses) {
+        Thread.sleep(forTimeInterval: pause)
+        machine.send(command)
+      }
+      done.signal()
+    }
+    sender.start()
+    done.wait()
+    Thread.sleep(forTimeInterval: 0.01)
+    machine.stop()
+    let liveTrace = live.lines
+    let liveDump = live.dump
+    let script = recording.withLock { $0 }.joined(separator: "\n")
+    #expect(script.contains("packet payload \"hello\""))
+    #expect(script.contains("key leftCtrl+c"))
+    #expect(script.contains("mask 1") && script.contains("unmask 1"))
+
+    let replay = try TracedMachine(kernel: kernel, name: "bench-net.elf")
+    let session = HeadlessSession(machine: replay.machine)
+    session.print = { _ in }
+    let parsed = try Script(text: script, fileName: "recorded.irqs", isKeyName: { Key(name: $0) != nil })
+    let outcome = session.run(script: parsed, limits: .init())
+    #expect(outcome.status == 0, "\(outcome.summary)")
+    #expect(replay.lines.count == liveTrace.count)
+    if let index = zip(replay.lines, liveTrace).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+      Issue.record("first difference at record \(index):\n replay \(replay.lines[index])\n live   \(liveTrace[index])")
+    }
+    #expect(replay.lines == liveTrace, "the replayed trace differs from the live one")
+    #expect(replay.dump == liveDump, "the replayed final state differs from the live one")
+    #expect(liveTrace.contains { $0.contains("\"kind\":\"rx\"") }, "packets reached the ring")
+    #expect(liveTrace.contains { $0.contains("\"kind\":\"spurious\"") }, "the glitch on IRQ 7 was traced as spurious")
+  }
+
+  @Test func pauseStopsVirtualTimeAndStepRunsOneCycle() throws {
+    let live = try TracedMachine(kernel: try Self.netKernel(), name: "bench-net.elf")
+    let machine = LiveMachine(machine: live.machine, speed: nil, paused: true)
+    machine.start()
+    let first = machine.snapshot()
+    Thread.sleep(forTimeInterval: 0.02)
+    let second = machine.snapshot()
+    #expect(first.processor.cycles == second.processor.cycles, "a paused machine does not run")
+    #expect(second.host.paused)
+    machine.send(.step)
+    let third = machine.snapshot()
+    #expect(third.processor.cycles == second.processor.cycles + 1)
+    machine.send(.resume)
+    Thread.sleep(forTimeInterval: 0.02)
+    #expect(machine.snapshot().processor.cycles > third.processor.cycles)
+    machine.stop()
+  }
+
+  @Test func runToTheNextInterruptStopsAtItsHandler() throws {
+    let live = try TracedMachine(kernel: try Self.netKernel(), name: "bench-net.elf")
+    let machine = LiveMachine(machine: live.machine, speed: nil, paused: true)
+    machine.start()
+    // Let the driver start (it enables the receiver and unmasks IRQ 11), then stop and ask for the next interrupt.
+    machine.send(.resume)
+    Thread.sleep(forTimeInterval: 0.05)
+    machine.send(.pause)
+    let before = machine.withMachine { $0.cpu.deliveriesPerVector }
+    machine.send(.packet(.arp))
+    machine.send(.stepToInterrupt)
+    var snapshot = machine.snapshot()
+    for _ in 0..<200 where !snapshot.host.paused {
+      Thread.sleep(forTimeInterval: 0.005)
+      snapshot = machine.snapshot()
+    }
+    #expect(snapshot.host.paused)
+    let (after, eip) = machine.withMachine { m in (m.cpu.deliveriesPerVector, m.cpu.eip) }
+    let taken = (0..<256).filter { after[$0] != before[$0] }
+    #expect(taken.count == 1 && taken.map { after[$0] - before[$0] } == [1], "exactly one delivery")
+    let vector = try #require(taken.first)
+    let gate = try #require(snapshot.vectors[vector].gate)
+    #expect(eip == gate.offset, "stopped at the handler's first instruction, as the IDT gate gives it")
+    machine.stop()
+  }
+}
+
+/// A small seeded generator (SplitMix64) so the random wall times are reproducible per seed.
+struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
