@@ -104,7 +104,8 @@ enum BoxDrawing {
       case .light, .heavy:
         // An arm that has an opposite arm meets it at the centre; extend only towards a perpendicular one.
         let opposite = isVertical ? (edge.1 == 0 ? a.down : a.up) : (edge.0 == 0 ? a.right : a.left)
-        let stop = opposite != .none && (isVertical ? horizontal : vertical).allSatisfy({ $0 == .none }) ? (cx, cy) : end
+        let stop =
+          opposite != .none && (isVertical ? horizontal : vertical).allSatisfy({ $0 == .none }) ? (cx, cy) : end
         strokes.append(Stroke(heavy: weight == .heavy, points: [edge, stop]))
       case .double:
         // Beside single arms, a double arm's two lines run from the edge to the single line in the middle.

@@ -48,7 +48,8 @@ public struct SVGRenderer: Sendable {
         var end = column + 1
         while end < canvas.width && look(canvas[row, end].style).background == background { end += 1 }
         if background != page {
-          svg += rect(x: column * cellWidth, y: row * cellHeight, width: (end - column) * cellWidth,
+          svg += rect(
+            x: column * cellWidth, y: row * cellHeight, width: (end - column) * cellWidth,
             height: cellHeight, fill: background)
         }
         column = end
@@ -95,6 +96,7 @@ public struct SVGRenderer: Sendable {
       }
       for column in 0..<canvas.width {
         let cell = canvas[row, column]
+        if cell.character == Canvas.wideTail { continue }
         guard Self.isGlyph(cell.character) else {
           flush()
           continue
@@ -115,9 +117,10 @@ public struct SVGRenderer: Sendable {
     }
     svg += "</g>\n"
 
-    // Box-drawing characters: one path per colour and line weight, in the order they first appear.
+    // Box-drawing characters: one path per colour and line weight, in the order they first appear; straight
+    // pieces on one line join into one segment (no seams where cells meet).
     var pathOrder: [PathKey] = []
-    var paths: [PathKey: String] = [:]
+    var paths: [PathKey: PathPieces] = [:]
     for row in 0..<canvas.height {
       for column in 0..<canvas.width {
         let cell = canvas[row, column]
@@ -129,11 +132,8 @@ public struct SVGRenderer: Sendable {
         for stroke in strokes {
           let key = PathKey(colour: colour, heavy: stroke.heavy)
           if paths[key] == nil { pathOrder.append(key) }
-          var d = paths[key, default: ""]
-          if !d.isEmpty { d += " " }
-          let points = stroke.points.map { "\(px(originX + $0.x)) \(px(originY + $0.y))" }
-          d += "M" + points[0] + (stroke.curved ? "Q" : "L") + points.dropFirst().joined(separator: stroke.curved ? " " : "L")
-          paths[key] = d
+          let points = stroke.points.map { (x: originX + $0.x, y: originY + $0.y) }
+          paths[key, default: PathPieces()].add(points, curved: stroke.curved, format: px)
         }
       }
     }
@@ -141,7 +141,7 @@ public struct SVGRenderer: Sendable {
       svg += "<g fill=\"none\" stroke-linecap=\"butt\" stroke-linejoin=\"miter\">\n"
       for key in pathOrder {
         let width = key.heavy ? BoxDrawing.heavyWidth : BoxDrawing.lightWidth
-        svg += "<path stroke=\"\(key.colour)\" stroke-width=\"\(px(width))\" d=\"\(paths[key]!)\"/>\n"
+        svg += "<path stroke=\"\(key.colour)\" stroke-width=\"\(px(width))\" d=\"\(paths[key]!.data(format: px))\"/>\n"
       }
       svg += "</g>\n"
     }
@@ -160,6 +160,58 @@ public struct SVGRenderer: Sendable {
   struct PathKey: Hashable {
     var colour: RGB
     var heavy: Bool
+  }
+
+  /// The pieces of one path: horizontal and vertical segments (merged where they touch) and everything else.
+  struct PathPieces {
+    var horizontal: [Int: [(from: Int, to: Int)]] = [:]
+    var vertical: [Int: [(from: Int, to: Int)]] = [:]
+    var others: [String] = []
+
+    mutating func add(_ points: [(x: Int, y: Int)], curved: Bool, format: (Int) -> String) {
+      if points.count == 2 && !curved {
+        let (a, b) = (points[0], points[1])
+        if a.y == b.y {
+          horizontal[a.y, default: []].append((min(a.x, b.x), max(a.x, b.x)))
+          return
+        }
+        if a.x == b.x {
+          vertical[a.x, default: []].append((min(a.y, b.y), max(a.y, b.y)))
+          return
+        }
+      }
+      let text = points.map { "\(format($0.x)) \(format($0.y))" }
+      others.append("M" + text[0] + (curved ? "Q" : "L") + text.dropFirst().joined(separator: curved ? " " : "L"))
+    }
+
+    /// Horizontal lines top to bottom, vertical lines left to right, then the rest in drawing order.
+    func data(format: (Int) -> String) -> String {
+      var parts: [String] = []
+      for y in horizontal.keys.sorted() {
+        for (from, to) in Self.merged(horizontal[y]!) {
+          parts.append("M\(format(from)) \(format(y))L\(format(to)) \(format(y))")
+        }
+      }
+      for x in vertical.keys.sorted() {
+        for (from, to) in Self.merged(vertical[x]!) {
+          parts.append("M\(format(x)) \(format(from))L\(format(x)) \(format(to))")
+        }
+      }
+      return (parts + others).joined(separator: " ")
+    }
+
+    /// Intervals sorted and joined where they overlap or touch.
+    static func merged(_ intervals: [(from: Int, to: Int)]) -> [(from: Int, to: Int)] {
+      var result: [(from: Int, to: Int)] = []
+      for interval in intervals.sorted(by: { ($0.from, $0.to) < ($1.from, $1.to) }) {
+        if let last = result.last, interval.from <= last.to {
+          result[result.count - 1].to = max(last.to, interval.to)
+        } else {
+          result.append(interval)
+        }
+      }
+      return result
+    }
   }
 
   /// The foreground and background a cell is painted with: the theme's, else the paper's; swapped by reverse.
@@ -188,7 +240,8 @@ public struct SVGRenderer: Sendable {
 
   private func rect(x: Int, y: Int, width: Int, height: Int, fill: RGB, opacity: Int = 100) -> String {
     let fade = opacity == 100 ? "" : " fill-opacity=\"\(px(opacity))\""
-    return "<rect x=\"\(px(x))\" y=\"\(px(y))\" width=\"\(px(width))\" height=\"\(px(height))\" fill=\"\(fill)\"\(fade)/>\n"
+    return
+      "<rect x=\"\(px(x))\" y=\"\(px(y))\" width=\"\(px(width))\" height=\"\(px(height))\" fill=\"\(fill)\"\(fade)/>\n"
   }
 
   /// Hundredths of a pixel as a decimal without trailing zeros ("8.4", "17", "0.25").

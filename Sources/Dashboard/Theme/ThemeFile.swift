@@ -43,9 +43,17 @@ public enum ThemeFile {
     for (key, value) in document {
       switch key {
       case "name":
-        if let text = value.string { name = text } else { problem([key], "expected a string, found \(describe(value.type))") }
+        if let text = value.string {
+          name = text
+        } else {
+          problem([key], "expected a string, found \(describe(value.type))")
+        }
       case "description":
-        if let text = value.string { summary = text } else { problem([key], "expected a string, found \(describe(value.type))") }
+        if let text = value.string {
+          summary = text
+        } else {
+          problem([key], "expected a string, found \(describe(value.type))")
+        }
       case "roles":
         guard let table = value.table else {
           problem([key], "expected a table of roles ([roles]), found \(describe(value.type))")
@@ -80,7 +88,9 @@ public enum ThemeFile {
       return Appearance(foreground: colour)
     }
     guard let table = value.table else {
-      report(path, "expected a table like { fg = \"#89b4fa\", bold = true } or a colour string, found \(describe(value.type))")
+      report(
+        path,
+        "expected a table like { fg = \"#89b4fa\", bold = true } or a colour string, found \(describe(value.type))")
       return nil
     }
     var look = Appearance()

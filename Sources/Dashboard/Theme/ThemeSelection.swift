@@ -16,7 +16,11 @@ public struct ThemeSelection: Sendable, Equatable {
 
     /// `NAME` → a built-in theme, `PATH` (has a `/` or ends in `.toml`) → a file.
     public init(_ argument: String) {
-      if argument.contains("/") || argument.hasSuffix(".toml") { self = .file(argument) } else { self = .builtIn(argument) }
+      if argument.contains("/") || argument.hasSuffix(".toml") {
+        self = .file(argument)
+      } else {
+        self = .builtIn(argument)
+      }
     }
   }
 
