@@ -86,26 +86,29 @@ enum BoxDrawing {
     let vertical = [a.up, a.down]
     // How far an arm runs past the centre so that it covers the perpendicular arms' width (no notch at corners).
     func overshoot(_ perpendicular: [Weight]) -> Int {
+      // A single line ends on the nearer of two double lines running straight through (╤), on the farther one
+      // at a corner (╒).
+      if perpendicular.allSatisfy({ $0 == .double }) { return -(doubleOffset - lightWidth / 2) }
       if perpendicular.contains(.double) { return doubleOffset + lightWidth / 2 }
       if perpendicular.contains(.heavy) { return heavyWidth / 2 }
       if perpendicular.contains(.light) { return lightWidth / 2 }
       return 0
     }
     let d = doubleOffset
-    // Up, right, down, left: the edge point, and the direction towards the centre.
-    let vExtent = overshoot(horizontal)
-    let hExtent = overshoot(vertical)
-    for (weight, edge, end, isVertical) in [
-      (a.up, (cx, 0), (cx, cy + vExtent), true), (a.down, (cx, height), (cx, cy - vExtent), true),
-      (a.left, (0, cy), (cx + hExtent, cy), false), (a.right, (width, cy), (cx - hExtent, cy), false),
+    // Up, down, left, right: the weight, the edge point, the direction towards the centre, the arm opposite.
+    for (weight, edge, direction, opposite) in [
+      (a.up, (cx, 0), (0, 1), a.down), (a.down, (cx, height), (0, -1), a.up),
+      (a.left, (0, cy), (1, 0), a.right), (a.right, (width, cy), (-1, 0), a.left),
     ] {
+      let isVertical = direction.0 == 0
       switch weight {
       case .none: continue
       case .light, .heavy:
-        // An arm that has an opposite arm meets it at the centre; extend only towards a perpendicular one.
-        let opposite = isVertical ? (edge.1 == 0 ? a.down : a.up) : (edge.0 == 0 ? a.right : a.left)
-        let stop =
-          opposite != .none && (isVertical ? horizontal : vertical).allSatisfy({ $0 == .none }) ? (cx, cy) : end
+        // How far past the centre the arm runs: to cover the perpendicular arms' width; never short of the
+        // centre when an opposite arm continues the line (╪).
+        var extent = overshoot(isVertical ? horizontal : vertical)
+        if opposite != .none { extent = max(extent, 0) }
+        let stop = (cx + direction.0 * extent, cy + direction.1 * extent)
         strokes.append(Stroke(heavy: weight == .heavy, points: [edge, stop]))
       case .double:
         // Beside single arms, a double arm's two lines run from the edge to the single line in the middle.
