@@ -174,6 +174,19 @@ struct RenderSVGTests {
     #expect(d == expected.joined(separator: " "))
   }
 
+  @Test func singleLineHangsFromTheNearerDoubleLineAndCrossesWhenItContinues() throws {
+    func pathData(_ character: Character) throws -> String {
+      var canvas = Canvas(width: 1, height: 1)
+      canvas.put(String(character), row: 0, column: 0)
+      return try #require(SVGReader.read(SVGRenderer().render(canvas, theme: theme))?.all("path").first?["d"])
+    }
+    // ╤: the double lines at y 6.5 and 10.5 run across; the single line starts on the lower one's top edge
+    // (10.5 − 0.6) and runs down — it does not cross into the gap between the double lines.
+    #expect(try pathData("╤") == "M0 6.5L8.4 6.5 M0 10.5L8.4 10.5 M4.2 9.9L4.2 17")
+    // ╪: the single line runs from top to bottom through both.
+    #expect(try pathData("╪") == "M0 6.5L8.4 6.5 M0 10.5L8.4 10.5 M4.2 0L4.2 17")
+  }
+
   @Test func specialCharactersAreEscaped() throws {
     let canvas = Canvas(lines: ["a<b&\"c\">"])
     let svg = SVGRenderer().render(canvas, theme: theme)
