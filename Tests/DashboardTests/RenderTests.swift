@@ -195,6 +195,14 @@ struct RenderSVGTests {
     #expect(reader.texts == ["a<b&\"c\">"])
   }
 
+  @Test func titleIsEscapedIntoTheTitleElement() throws {
+    var renderer = SVGRenderer()
+    renderer.title = "irqscope: IRQ 1 & IRQ 11 <masked>"
+    let svg = renderer.render(Canvas(lines: ["x"]), theme: theme)
+    #expect(svg.contains("<title>irqscope: IRQ 1 &amp; IRQ 11 &lt;masked&gt;</title>"))
+    #expect(SVGReader.read(svg) != nil)
+  }
+
   @Test func everyGlyphHasItsCellsXAndWideTailsAreSkipped() throws {
     let canvas = Canvas(lines: ["界x y"])
     let reader = try #require(SVGReader.read(SVGRenderer().render(canvas, theme: theme)))

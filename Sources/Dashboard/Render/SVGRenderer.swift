@@ -16,6 +16,8 @@ public struct SVGRenderer: Sendable {
   /// Colours for a theme that leaves them to the terminal (monochrome): black on white paper.
   public var defaultForeground = RGB(red: 0, green: 0, blue: 0)
   public var defaultBackground = RGB(red: 0xFF, green: 0xFF, blue: 0xFF)
+  /// The picture's `<title>`, which screen readers and browsers show (none when nil).
+  public var title: String?
 
   public init() {}
 
@@ -37,6 +39,7 @@ public struct SVGRenderer: Sendable {
     var svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(px(width))\" height=\"\(px(height))\""
     svg += " viewBox=\"0 0 \(px(width)) \(px(height))\">\n"
+    if let title { svg += "<title>\(Self.escape(title))</title>\n" }
     svg += "<rect x=\"0\" y=\"0\" width=\"\(px(width))\" height=\"\(px(height))\" fill=\"\(page)\"/>\n"
 
     // Backgrounds: one rectangle per run of cells with the same background colour, where it is not the page's.
