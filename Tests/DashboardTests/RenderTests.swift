@@ -187,6 +187,17 @@ struct RenderSVGTests {
     #expect(try pathData("╪") == "M0 6.5L8.4 6.5 M0 10.5L8.4 10.5 M4.2 0L4.2 17")
   }
 
+  @Test(arguments: BuiltInThemes.names)
+  func everyLineAndBlockCharacterIsGeometryNotText(name: String) throws {
+    let characters = "─│┌┐└┘├┤┬┴┼━┃┏┓┗┛┣┫┳┻╋═║╔╗╚╝╠╣╦╩╬╒╓╕╖╘╙╛╜╞╟╡╢╤╥╧╨╪╫╴╵╶╷╸╹╺╻╭╮╯╰▀▁▂▃▄▅▆▇█▉▊▋▌▍▎▏▐░▒▓▔▕"
+    let canvas = Canvas(lines: [characters])
+    let reader = try #require(
+      SVGReader.read(SVGRenderer().render(canvas, theme: try BuiltInThemes.theme(named: name))))
+    #expect(reader.texts.isEmpty)
+    // 22 block elements, each one rectangle, besides the page's.
+    #expect(reader.all("rect").count == 1 + 22)
+  }
+
   @Test func specialCharactersAreEscaped() throws {
     let canvas = Canvas(lines: ["a<b&\"c\">"])
     let svg = SVGRenderer().render(canvas, theme: theme)

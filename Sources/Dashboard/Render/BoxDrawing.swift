@@ -48,15 +48,10 @@ enum BoxDrawing {
   ]
 
   /// One stroke: a polyline (or, for a rounded corner, a quadratic curve through `points[1]`) of one weight.
-  struct Stroke: Equatable {
+  struct Stroke {
     var heavy: Bool
     var points: [(x: Int, y: Int)]
     var curved = false
-
-    static func == (a: Stroke, b: Stroke) -> Bool {
-      a.heavy == b.heavy && a.curved == b.curved && a.points.map(\.x) == b.points.map(\.x)
-        && a.points.map(\.y) == b.points.map(\.y)
-    }
   }
 
   /// Stroke widths and the half-gap between the two lines of a double line, in hundredths of a pixel.
