@@ -14,7 +14,8 @@ let package = Package(
     .executable(name: "irqscope", targets: ["irqscope"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
   ],
   targets: [
     // No pkgConfig: ncursesw.pc carries -D flags that SwiftPM refuses with a warning; the header is on the
@@ -37,7 +38,8 @@ let package = Package(
     ),
     .target(
       name: "Dashboard",
-      dependencies: ["Emulator"]
+      dependencies: ["Emulator", .product(name: "TOMLKit", package: "TOMLKit")],
+      resources: [.copy("Resources/Themes")]
     ),
     .executableTarget(
       name: "irqscope",
@@ -55,7 +57,8 @@ let package = Package(
     ),
     .testTarget(
       name: "DashboardTests",
-      dependencies: ["Dashboard"]
+      dependencies: ["Dashboard"],
+      resources: [.copy("Fixtures")]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -14,7 +14,7 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
   public init?(hex: String) {
     var digits = Substring(hex)
     if digits.first == "#" { digits = digits.dropFirst() }
-    guard digits.count == 6, let value = UInt32(digits, radix: 16) else { return nil }
+    guard digits.count == 6, digits.allSatisfy(\.isHexDigit), let value = UInt32(digits, radix: 16) else { return nil }
     self.init(red: UInt8(value >> 16 & 0xFF), green: UInt8(value >> 8 & 0xFF), blue: UInt8(value & 0xFF))
   }
 
@@ -50,11 +50,26 @@ public struct Appearance: Sendable, Hashable {
 public struct Theme: Sendable, Equatable {
   public var name: String
   public var roles: [Role: Appearance]
+  /// One line saying what the theme is for (the theme file's `description`).
+  public var summary: String
 
   public init(name: String, roles: [Role: Appearance]) {
+    self.init(name: name, summary: "", roles: roles)
+  }
+
+  public init(name: String, summary: String, roles: [Role: Appearance]) {
     self.name = name
+    self.summary = summary
     self.roles = roles
   }
+
+  /// This theme with every role it leaves out taken from `base` (a theme file over `default`).
+  public func filled(from base: Theme) -> Theme {
+    Theme(name: name, summary: summary, roles: roles.merging(base.roles) { own, _ in own })
+  }
+
+  /// Whether any role has a colour: false for `monochrome`, which only has attributes.
+  public var hasColours: Bool { roles.values.contains { $0.foreground != nil || $0.background != nil } }
 
   public func appearance(of role: Role) -> Appearance { roles[role] ?? roles[.text] ?? .plain }
 
@@ -63,11 +78,24 @@ public struct Theme: Sendable, Equatable {
   public func appearance(of style: CellStyle) -> Appearance {
     switch style {
     case .role(let role): return appearance(of: role)
-    case .vga:
-      var look = Appearance()
-      look.foreground = appearance(of: style.foregroundRole).foreground
+    case .vga(let attribute):
+      let foreground = appearance(of: style.foregroundRole)
+      var look = Appearance(bold: foreground.bold, underline: foreground.underline)
+      look.foreground = foreground.foreground
       if let background = style.backgroundRole { look.background = appearance(of: background).foreground }
+      // Without colours (monochrome) a guest's status bar or highlight — any background but black — still shows.
+      if look.foreground == nil && look.background == nil && attribute & 0x70 != 0 { look.reverse = true }
       return look
     }
+  }
+
+  /// A cell's appearance with the colours it leaves to the terminal filled from `text` (the panes' own colours):
+  /// what the SVG and ANSI renderers paint. Colours stay nil only when `text` has none either.
+  public func resolvedAppearance(of style: CellStyle) -> Appearance {
+    var look = appearance(of: style)
+    let text = appearance(of: Role.text)
+    if look.foreground == nil { look.foreground = text.foreground }
+    if look.background == nil { look.background = text.background }
+    return look
   }
 }
