@@ -46,6 +46,8 @@ public final class CPU {
   }
   /// Triple faults since power-on (each one reset the processor).
   public internal(set) var tripleFaults = 0
+  /// The implementation-defined choices this processor makes (see CPUModel.swift); kept across resets.
+  public var model = CPUModel()
 
   // MARK: Lazy arithmetic flags (see LazyFlags.swift)
 
