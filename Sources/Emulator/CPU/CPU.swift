@@ -86,6 +86,9 @@ public final class CPU {
   var nmiBlocked = false
   /// Set for one instruction boundary after STI (when IF was clear), MOV SS and POP SS.
   var interruptShadow = false
+  /// Set with the shadow by MOV SS and POP SS only: the single-step #DB also waits until after the next instruction
+  /// (SDM vol. 3 §6.8.3). STI's shadow does not hold it back.
+  var debugShadow = false
   /// Non-zero when the run loop must look at something before the next instruction (see Attention).
   var attention: UInt32 = 0
   /// Where the current `run(until:)` stops; lowered by `limitRun(to:)` when a device event is scheduled sooner.
@@ -191,6 +194,7 @@ public final class CPU {
     nmiPending = false
     nmiBlocked = false
     interruptShadow = false
+    debugShadow = false
     deliveringVector = -1
     flushTLB()
     updateAttention()
