@@ -48,6 +48,10 @@ public final class CPU {
   public internal(set) var tripleFaults = 0
   /// The implementation-defined choices this processor makes (see CPUModel.swift); kept across resets.
   public var model = CPUModel()
+  /// Virtual time one port access (IN, OUT, one INS/OUTS iteration) takes beyond its instruction: 1 µs, what an
+  /// 8-bit ISA bus cycle takes on a PC (the chipset stretches it to about 1 µs whatever the CPU's clock), so
+  /// port-0x80 delays and status-polling loops last as long as on hardware. 0 makes I/O as fast as any instruction.
+  public var portAccessCycles: UInt64 = Scheduler.cycles(nanoseconds: 1_000)
 
   // MARK: Lazy arithmetic flags (see LazyFlags.swift)
 
@@ -82,6 +86,8 @@ public final class CPU {
   /// Level of the INTR pin, driven by the interrupt controller.
   public private(set) var intrLine = false
   var nmiPending = false
+  /// The board's NMI gate (port 0x70 bit 7 on a PC): while closed an NMI stays pending and is taken once it opens.
+  public private(set) var nmiMasked = false
   /// NMIs are blocked from the delivery of one until the next IRET.
   var nmiBlocked = false
   /// Set for one instruction boundary after STI (when IF was clear), MOV SS and POP SS.
@@ -263,6 +269,12 @@ public final class CPU {
     updateAttention()
   }
 
+  /// Closes or opens the board's NMI gate (the RTC index port's bit 7 on a PC).
+  public func setNMIMasked(_ masked: Bool) {
+    nmiMasked = masked
+    updateAttention()
+  }
+
   /// Asks the run loop to return at the next instruction boundary (a reset, a guest's exit request).
   public func requestStop() {
     attention |= Attention.stop
@@ -287,7 +299,7 @@ public final class CPU {
   func updateAttention() {
     var a = attention & Attention.stop
     if intrLine && flagsRest & EFLAGS.if != 0 { a |= Attention.intr }
-    if nmiPending && !nmiBlocked { a |= Attention.nmi }
+    if nmiPending && !nmiBlocked && !nmiMasked { a |= Attention.nmi }
     if flagsRest & EFLAGS.tf != 0 { a |= Attention.trap }
     if interruptShadow { a |= Attention.shadow }
     if halted { a |= Attention.halted }

@@ -257,7 +257,7 @@ extension CPU {
       updateAttention()
       return false
     }
-    if nmiPending && !nmiBlocked {
+    if nmiPending && !nmiBlocked && !nmiMasked {
       nmiPending = false
       nmiBlocked = true
       halted = false
