@@ -4,9 +4,12 @@
 /// 32-bit code segments; CPL 0–3 with the segment, gate and I/O permission checks; paging with 4 KiB and 4 MiB pages;
 /// exceptions, INTR and NMI delivery through the IDT; the double and triple fault.
 /// Not modelled: real and virtual-8086 mode, hardware task switching (task gates raise #GP), call gates, debug
-/// breakpoints in DR0–DR3 (the registers are stored), x87/MMX/SSE (FPU opcodes raise #NM, SSE opcodes #UD), caches.
+/// breakpoints in DR0–DR3 (the registers are stored), x87/MMX/SSE (FPU opcodes raise #NM, SSE opcodes #UD; the
+/// fences, PAUSE, PREFETCHh and CLFLUSH run as no-ops), caches. Where the SDM allows processors to differ, `model`
+/// says what this one does (CPUModel.swift).
 ///
-/// Time: one retired instruction is one cycle of virtual time; `cycles` is also what RDTSC returns.
+/// Time: one retired instruction is one cycle of virtual time, and each port access `portAccessCycles` more;
+/// `cycles` is also what RDTSC returns.
 /// Everything guest-controlled is handled with wrapping arithmetic and bounds-checked memory, so no instruction
 /// stream can trap the host.
 public final class CPU {
