@@ -56,6 +56,33 @@ public enum Comparison {
     return parts
   }
 
+  /// How a case came out: passed, failed with the differing fields, or not judged on this host (why).
+  public enum Verdict: Equatable, Sendable {
+    case passed
+    case failed([String])
+    case notJudged(String)
+  }
+
+  /// The verdict on a case given what the probes learnt about the host: the differences as `differences` finds
+  /// them, except that a difference the host cannot be trusted on (`HostProfile.notJudged`) makes the case not
+  /// judged instead of passed or failed. Only the exact field is excused: with ICEBP reported at the instruction,
+  /// a case is not judged only when both sides took #DB with the same error code, and the emulated EIP is one byte
+  /// past the native one with that byte an F1 of the fragment.
+  public static func verdict(
+    _ g: GeneratedCase, native: ConformanceOutcome, emulated: ConformanceOutcome, host: HostProfile
+  ) -> Verdict {
+    let found = differences(g, native: native, emulated: emulated)
+    if found.isEmpty { return .passed }
+    if host.icebp == .atInstruction, native.vector == 1, emulated.vector == 1,
+      native.errorCode == emulated.errorCode, emulated.faultEIP == native.faultEIP &+ 1,
+      g.testCase.code.indices.contains(Int(native.faultEIP &- ConformanceLayout.codeAddress)),
+      g.testCase.code[Int(native.faultEIP &- ConformanceLayout.codeAddress)] == 0xF1
+    {
+      return .notJudged("INT1 #DB EIP")
+    }
+    return .failed(found)
+  }
+
   /// A null selector with RPL 1–3 in DS/ES/FS/GS natively comes back as 0 when the host kernel took an interrupt
   /// during the case: its IRET to user mode reloads a data segment register whose (null) descriptor is not usable at
   /// CPL 3 with the null selector 0 (SDM vol. 2, IRET: "if … DPL < CPL … the segment register is loaded with a null

@@ -12,13 +12,20 @@ public struct ConformanceRun {
     public var reports: [String] = []
     /// Failures per family.
     public var failuresByFamily: [Family: Int] = [:]
+    /// Cases the host cannot judge (see `HostProfile.notJudged`): neither passed nor failed.
+    public var notJudged = 0
+    /// What the probes learnt about the host, and so how the emulated CPU was configured.
+    public var host: HostProfile?
 
-    /// The closing line: "N passed, N failed".
-    public var line: String { "\(passed) passed, \(failed) failed" }
+    /// The closing line: "N passed, N failed", and ", N not judged here" when the host could not judge some.
+    public var line: String {
+      "\(passed) passed, \(failed) failed" + (notJudged > 0 ? ", \(notJudged) not judged here" : "")
+    }
 
-    /// Everything the command prints: the failure reports, the failures per family, and the closing line last.
+    /// Everything the command prints: the host and what it cannot judge, the failure reports, the failures per
+    /// family, and the closing line last.
     public var text: String {
-      var lines = reports.map { $0 + "\n" }
+      var lines = (host?.lines ?? []) + reports.map { $0 + "\n" }
       if failed > reports.count { lines.append("(\(failed - reports.count) more failures not shown)") }
       for (family, count) in failuresByFamily.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
         lines.append("\(family.rawValue): \(count) failed")
@@ -28,13 +35,14 @@ public struct ConformanceRun {
     }
   }
 
-  public let oracle: NativeOracle
+  /// The reference: the host processor (`NativeOracle`), or a stand-in in tests.
+  public let oracle: any ConformanceHost
   public var batchSize = 10_000
   public var maxFailuresShown = 20
   /// Applied to every emulated outcome before it is compared; lets a test prove that the reporter can fail.
   public var tamper: ((Int, inout ConformanceOutcome) -> Void)?
 
-  public init(oracle: NativeOracle) { self.oracle = oracle }
+  public init(oracle: any ConformanceHost) { self.oracle = oracle }
 
   /// Seeds the generator of `family` for a run with `seed`.
   public static func generatorSeed(_ seed: UInt64, family: Family) -> UInt64 {
@@ -47,8 +55,11 @@ public struct ConformanceRun {
   ) throws -> Summary {
     precondition(!families.isEmpty)
     var generators = families.map { CaseGenerator(seed: Self.generatorSeed(seed, family: $0)) }
-    let machine = EmulatedMachine()
+    // Probe the host once and configure the emulated CPU as it answered.
+    let host = try HostProfile.probe(oracle)
+    let machine = EmulatedMachine(model: host.model)
     var summary = Summary()
+    summary.host = host
     var done = 0
     while done < cases {
       let count = min(batchSize, cases - done)
@@ -62,10 +73,15 @@ public struct ConformanceRun {
       for (offset, (g, expected)) in zip(batch, native).enumerated() {
         var actual = machine.run(g.testCase)
         tamper?(done + offset, &actual)
-        let differences = Comparison.differences(g, native: expected, emulated: actual)
-        if differences.isEmpty {
+        let differences: [String]
+        switch Comparison.verdict(g, native: expected, emulated: actual, host: host) {
+        case .passed:
           summary.passed += 1
           continue
+        case .notJudged:
+          summary.notJudged += 1
+          continue
+        case .failed(let found): differences = found
         }
         summary.failed += 1
         summary.failuresByFamily[g.family, default: 0] += 1

@@ -31,8 +31,10 @@ public final class EmulatedMachine {
   let memory = PhysicalMemory(size: 4 << 20)
   let cpu: CPU
 
-  public init() {
+  /// `model`: the implementation-defined choices of the emulated CPU (the harness sets the host's).
+  public init(model: CPUModel = CPUModel()) {
     cpu = CPU(memory: memory, io: IOBus(), mmio: MMIOMap())
+    cpu.model = model
     installIDT()
     let prologue: [UInt8] =
       [0x0F, 0x00, 0x1D] + le32(Self.selectorWords)  // ltr [tss selector]

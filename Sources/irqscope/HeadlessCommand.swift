@@ -53,7 +53,11 @@ struct HeadlessCommand {
         throw InputError(message: error.description)
       }
     }
+    guard let rtcStart = RTC146818.parseTime(options.rtc) else {
+      throw InputError(message: "--rtc \(options.rtc): write a UTC time as YYYY-MM-DDTHH:MM:SS")
+    }
     let machine = Machine(configuration: Machine.Configuration(memoryBytes: options.memory << 20))
+    machine.rtc.setTime(rtcStart)
     do {
       try machine.boot(kernel: kernelBytes, fileName: options.kernel, commandLine: options.append)
     } catch {

@@ -56,6 +56,9 @@ struct Run: ParsableCommand {
   @Option(help: "Replay the capture at this many frames per second of virtual time instead (e.g. 1000/s).")
   var pcapRate: String?
 
+  @Option(help: "Start the real-time clock (CMOS) at this UTC time, YYYY-MM-DDTHH:MM:SS.")
+  var rtc: String = "2026-01-01T00:00:00"
+
   func run() throws {
     guard headless else {
       FileHandle.standardError.write(Data("irqscope: the dashboard is not built yet; use run --headless\n".utf8))

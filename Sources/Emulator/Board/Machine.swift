@@ -30,6 +30,8 @@ public final class Machine {
   public let pit: PIT8254
   public let portB: SystemControlPortB
   public let keyboard: Keyboard8042
+  /// The MC146818A clock and CMOS RAM at 0x70/0x71, IRQ 8.
+  public let rtc: RTC146818
   public let uart: UART16550
   public let vga: VGAText
   public let debugExit = DebugExit()
@@ -64,7 +66,9 @@ public final class Machine {
     irqRouter = IRQRouter(pics: pics, scheduler: scheduler, tracer: configuration.tracing ? tracer : nil)
     pit = PIT8254(scheduler: scheduler, irq0: IRQLine(irq: 0, sink: irqRouter))
     portB = SystemControlPortB(pit: pit)
-    keyboard = Keyboard8042(scheduler: scheduler, irq: IRQLine(irq: 1, sink: irqRouter))
+    keyboard = Keyboard8042(
+      scheduler: scheduler, irq: IRQLine(irq: 1, sink: irqRouter), irq12: IRQLine(irq: 12, sink: irqRouter))
+    rtc = RTC146818(scheduler: scheduler, irq: IRQLine(irq: 8, sink: irqRouter), memoryBytes: configuration.memoryBytes)
     uart = UART16550(scheduler: scheduler, irq: IRQLine(irq: 4, sink: irqRouter))
     vga = VGAText(memory: memory)
     let nic = E1000(memory: memory, scheduler: scheduler, irq: IRQLine(irq: Machine.nicIRQ, sink: irqRouter))
@@ -93,6 +97,8 @@ public final class Machine {
     io.map(0x61...0x61, to: portB)
     io.map(0x60...0x60, to: keyboard)
     io.map(0x64...0x64, to: keyboard)
+    io.map(0x70...0x71, to: rtc)
+    rtc.onNMIDisableChange = { [unowned(unsafe) self] disabled in cpu.setNMIMasked(disabled) }
     io.map(0x3F8...0x3FF, to: uart)
     io.map(0x3C0...0x3CF, to: vga)
     io.map(0x3D4...0x3D5, to: vga)
@@ -140,6 +146,7 @@ public final class Machine {
     pics.resetToBIOSState()
     pit.resetToBIOSState()
     keyboard.resetToBIOSState()
+    rtc.reset()
     vga.clearToBIOSState()
     wire.clear()
     replays.removeAll()

@@ -6,9 +6,12 @@ import Synchronization
 /// 32-bit code segments; CPL 0–3 with the segment, gate and I/O permission checks; paging with 4 KiB and 4 MiB pages;
 /// exceptions, INTR and NMI delivery through the IDT; the double and triple fault.
 /// Not modelled: real and virtual-8086 mode, hardware task switching (task gates raise #GP), call gates, debug
-/// breakpoints in DR0–DR3 (the registers are stored), x87/MMX/SSE (FPU opcodes raise #NM, SSE opcodes #UD), caches.
+/// breakpoints in DR0–DR3 (the registers are stored), x87/MMX/SSE (FPU opcodes raise #NM, SSE opcodes #UD; the
+/// fences, PAUSE, PREFETCHh and CLFLUSH run as no-ops), caches. Where the SDM allows processors to differ, `model`
+/// says what this one does (CPUModel.swift).
 ///
-/// Time: one retired instruction is one cycle of virtual time; `cycles` is also what RDTSC returns.
+/// Time: one retired instruction is one cycle of virtual time, and each port access `portAccessCycles` more;
+/// `cycles` is also what RDTSC returns.
 /// Everything guest-controlled is handled with wrapping arithmetic and bounds-checked memory, so no instruction
 /// stream can trap the host.
 public final class CPU {
@@ -50,6 +53,12 @@ public final class CPU {
   }
   /// Triple faults since power-on (each one reset the processor).
   public internal(set) var tripleFaults = 0
+  /// The implementation-defined choices this processor makes (see CPUModel.swift); kept across resets.
+  public var model = CPUModel()
+  /// Virtual time one port access (IN, OUT, one INS/OUTS iteration) takes beyond its instruction: 1 µs, what an
+  /// 8-bit ISA bus cycle takes on a PC (the chipset stretches it to about 1 µs whatever the CPU's clock), so
+  /// port-0x80 delays and status-polling loops last as long as on hardware. 0 makes I/O as fast as any instruction.
+  public var portAccessCycles: UInt64 = Scheduler.cycles(nanoseconds: 1_000)
 
   // MARK: Lazy arithmetic flags (see LazyFlags.swift)
 
@@ -84,10 +93,15 @@ public final class CPU {
   /// Level of the INTR pin, driven by the interrupt controller.
   public private(set) var intrLine = false
   var nmiPending = false
+  /// The board's NMI gate (port 0x70 bit 7 on a PC): while closed an NMI stays pending and is taken once it opens.
+  public private(set) var nmiMasked = false
   /// NMIs are blocked from the delivery of one until the next IRET.
   var nmiBlocked = false
   /// Set for one instruction boundary after STI (when IF was clear), MOV SS and POP SS.
   var interruptShadow = false
+  /// Set with the shadow by MOV SS and POP SS only: the single-step #DB also waits until after the next instruction
+  /// (SDM vol. 3 §6.8.3). STI's shadow does not hold it back.
+  var debugShadow = false
   /// Non-zero when the run loop must look at something before the next instruction (see Attention). Atomic because
   /// `requestStop()` may come from another thread (the dashboard, the gdb stub) while the machine's own thread
   /// recomputes the other bits; the hot loop's relaxed load is a plain load on x86.
@@ -211,6 +225,7 @@ public final class CPU {
     nmiPending = false
     nmiBlocked = false
     interruptShadow = false
+    debugShadow = false
     deliveringVector = -1
     flushTLB()
     updateAttention()
@@ -279,6 +294,12 @@ public final class CPU {
     updateAttention()
   }
 
+  /// Closes or opens the board's NMI gate (the RTC index port's bit 7 on a PC).
+  public func setNMIMasked(_ masked: Bool) {
+    nmiMasked = masked
+    updateAttention()
+  }
+
   /// Asks the run loop to return at the next instruction boundary (a reset, a guest's exit request, a stop from
   /// another thread). Safe to call from any thread.
   public func requestStop() {
@@ -309,7 +330,7 @@ public final class CPU {
   func updateAttention() {
     var a: UInt32 = 0
     if intrLine && flagsRest & EFLAGS.if != 0 { a |= Attention.intr }
-    if nmiPending && !nmiBlocked { a |= Attention.nmi }
+    if nmiPending && !nmiBlocked && !nmiMasked { a |= Attention.nmi }
     if flagsRest & EFLAGS.tf != 0 { a |= Attention.trap }
     if interruptShadow { a |= Attention.shadow }
     if halted { a |= Attention.halted }

@@ -191,6 +191,7 @@ struct DisassemblerDecoder {
 
     if entry.kind == .escape0F {
       opcode = reader.next()
+      if opcode == 0xAE { return decodeFenceGroup() }
       entry = DisassemblerTables.twoByte[Int(opcode)]
     }
     switch entry.kind {
@@ -210,6 +211,20 @@ struct DisassemblerDecoder {
       if entry.needsModRM { modRM = DisassemblerModRM(reader.next()) }
       return render(entry)
     }
+  }
+
+  /// 0F AE: LFENCE, MFENCE, SFENCE by ModRM reg with mod = 11, CLFLUSH m8 with /7 and a memory operand; the
+  /// other forms are SSE state instructions the CPU does not have.
+  private mutating func decodeFenceGroup() -> DisassemblerOutcome {
+    let form = DisassemblerModRM(reader.next())
+    modRM = form
+    guard reader.failure == nil else { return .undefined(consumeWholeForm: false) }
+    if form.isRegister {
+      guard form.reg >= 5 else { return .undefined(consumeWholeForm: false) }
+      return .text(prefixText(mnemonic: "") + DisassemblerTables.fences[Int(form.reg) - 5])
+    }
+    guard form.reg == 7 else { return .undefined(consumeWholeForm: false) }
+    return render(DisassemblerTables.clflush)
   }
 
   /// D8–DF: the ModRM byte picks a memory form (by reg) or a register form (by reg and r/m).

@@ -225,8 +225,8 @@ enum DisassemblerTables {
     // 0F 00
     "@grp7", "@grp8", "lar Gv,Ew", "lsl Gv,Ew", "", "", "clts", "",
     "invd", "wbinvd", "", "ud2", "", "", "", "",
-    // 0F 10
-    "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "nop Ev",
+    // 0F 10 (0F 18 /0–/3: PREFETCHh)
+    "", "", "", "", "", "", "", "", "@grp12", "", "", "", "", "", "", "nop Ev",
     // 0F 20
     "mov Rd,Cd", "mov Rd,Dd", "mov Cd,Rd", "mov Dd,Rd", "", "", "", "", "", "", "", "", "", "", "", "",
     // 0F 30
@@ -293,7 +293,14 @@ enum DisassemblerTables {
     ["pop", "", "", "", "", "", "", ""],
     // 11: C6 C7
     ["mov", "", "", "", "", "", "", ""],
+    // 12: 0F 18, the prefetch hints (memory operands only; the CPU executes every 0F 18 form as a NOP)
+    ["prefetchnta Mb", "prefetcht0 Mb", "prefetcht1 Mb", "prefetcht2 Mb", "", "", "", ""],
   ]
+
+  /// 0F AE, the register forms /5–/7: the fences (the r/m field is ignored, SDM vol. 2 LFENCE).
+  static let fences = ["lfence", "mfence", "sfence"]
+  /// 0F AE /7 with a memory operand.
+  static let clflush = DisassemblerOpcode("clflush Mb")
 
   // MARK: - x87 escapes D8–DF (SDM tables)
 

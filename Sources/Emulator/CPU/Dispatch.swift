@@ -320,7 +320,7 @@ extension CPU {
       let m = try decodeModRM()
       guard m.reg < 6, m.reg != SegmentRegister.cs.rawValue else { throw Fault.invalidOpcode }
       try loadSegment(m.reg, try readRM16(m))
-      if m.reg == SegmentRegister.ss.rawValue { inhibitInterruptsOnce() }
+      if m.reg == SegmentRegister.ss.rawValue { inhibitInterruptsOnce(andDebug: true) }
     case .popEv:
       // POP Ev: "If the ESP register is used as a base register for addressing a destination operand in memory,
       // the POP instruction computes the effective address of the operand after it increments the ESP register"
@@ -531,9 +531,11 @@ extension CPU {
     }
   }
 
-  /// Interrupts (and NMI) wait until after the next instruction: STI, MOV SS, POP SS.
-  func inhibitInterruptsOnce() {
+  /// Interrupts (and NMI) wait until after the next instruction: STI, MOV SS, POP SS. After MOV SS and POP SS
+  /// (`andDebug`) debug exceptions and the single-step trap wait too (SDM vol. 3 §6.8.3); LSS opens no shadow.
+  func inhibitInterruptsOnce(andDebug: Bool = false) {
     interruptShadow = true
+    debugShadow = andDebug
     updateAttention()
   }
 
@@ -541,7 +543,7 @@ extension CPU {
     let selector = UInt16(truncatingIfNeeded: try peekStack(0, size: operandSize))
     try loadSegment(seg, selector)
     adjustStack(UInt32(operandSize))
-    if seg == SegmentRegister.ss.rawValue { inhibitInterruptsOnce() }
+    if seg == SegmentRegister.ss.rawValue { inhibitInterruptsOnce(andDebug: true) }
   }
 
   /// LDS, LES, LFS, LGS, LSS: a far pointer from memory into a segment register and a general register.
@@ -551,8 +553,9 @@ extension CPU {
     let offset = try read(m.seg, m.offset, size: operandSize)
     let selector = try read16(m.seg, m.offset &+ UInt32(operandSize))
     try loadSegment(seg, selector)
+    // No interrupt shadow, even for LSS: it loads SS and ESP in one instruction, so there is no window to protect
+    // (SDM vol. 3 §6.8.3 names only MOV SS and POP SS).
     setReg(m.reg, size: operandSize, offset)
-    if seg == SegmentRegister.ss.rawValue { inhibitInterruptsOnce() }
   }
 
   private func pushAll() throws(Fault) {

@@ -35,8 +35,9 @@ extension CPU {
   func deliver(
     _ vector: UInt8, kind: DeliveryRecord.Kind, errorCode: UInt32? = nil, returnEIP: UInt32
   ) throws(Fault) {
-    // EXT: set in error codes of faults raised while delivering an event not caused by the program.
-    let ext: UInt32 = kind == .external || kind == .nmi ? 1 : 0
+    // EXT (SDM vol. 3 §6.13): set in the error code of a fault raised while delivering an event external to the
+    // program — an interrupt, an NMI or an earlier exception (INT1 included); clear for INT n, INT3 and INTO.
+    let ext: UInt32 = kind == .software ? 0 : 1
     let gateError = UInt32(vector) << 3 | 2 | ext
     guard UInt32(vector) << 3 | 7 <= UInt32(idtr.limit) else { throw Fault.generalProtection(gateError) }
     let gateLow = try readSystem32(idtr.base &+ UInt32(vector) << 3)
@@ -250,10 +251,11 @@ extension CPU {
   func serviceInterrupts() -> Bool {
     if interruptShadow {
       interruptShadow = false
+      debugShadow = false
       updateAttention()
       return false
     }
-    if nmiPending && !nmiBlocked {
+    if nmiPending && !nmiBlocked && !nmiMasked {
       nmiPending = false
       nmiBlocked = true
       halted = false

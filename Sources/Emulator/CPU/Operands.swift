@@ -219,11 +219,11 @@ extension CPU {
     if size == 4 { try push32(value) } else { try push16(UInt16(truncatingIfNeeded: value)) }
   }
 
-  /// PUSH Sreg. With a 32-bit operand size the stack pointer moves by 4 but only the selector's 16 bits are written,
-  /// the upper half of the slot keeps what it held: the SDM (vol. 2, PUSH) allows this or a zero-extended push, and
-  /// "all recent Core and Atom processors perform a 16-bit move".
+  /// PUSH Sreg. With a 32-bit operand size the stack pointer moves by 4; the slot gets the selector zero-extended or
+  /// only its low 16 bits, as `model.pushSegmentWrites` says (the SDM allows both; see CPUModel).
   @inline(__always) func pushSelector(_ selector: UInt16) throws(Fault) {
     guard operandSize32 else { return try push16(selector) }
+    if model.pushSegmentWrites == .zeroExtended32 { return try push32(UInt32(selector)) }
     let sp = (regs[4] &- 4) & (stack32 ? 0xFFFF_FFFF : 0xFFFF)
     try write16(2, sp, selector)
     if stack32 { regs[4] = sp } else { setReg16(4, UInt16(sp)) }

@@ -35,11 +35,13 @@ extension CPU {
     cycles = limit
   }
 
-  /// Executes one instruction with TF set at its start, then raises the single-step #DB trap (DR6.BS).
+  /// Executes one instruction with TF set at its start, then raises the single-step #DB trap (DR6.BS) — unless the
+  /// instruction was MOV SS or POP SS, after which the trap waits for the next instruction (SDM vol. 3 §6.8.3).
   private func stepWithSingleStepTrap() {
     do {
       try step()
       cycles &+= 1
+      if debugShadow { return }
       dr[6] |= 0x4000
       raiseException(Fault(Vector.debug), returnEIP: eip)
     } catch {

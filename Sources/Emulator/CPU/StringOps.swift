@@ -168,11 +168,20 @@ extension CPU {
   }
 
   // Device I/O may schedule events; the board's scheduler then shortens the run (`limitRun(to:)`).
+  // Each access takes `portAccessCycles` of virtual time after the device has seen it (see CPU.portAccessCycles).
   func portIn(_ port: UInt16, size: Int) -> UInt32 {
-    io.read(port, size: size)
+    let value = io.read(port, size: size)
+    chargePortAccess()
+    return value
   }
 
   func portOut(_ port: UInt16, size: Int, _ value: UInt32) {
     io.write(port, size: size, value: value & sizeMask(size))
+    chargePortAccess()
+  }
+
+  @inline(__always) private func chargePortAccess() {
+    cycles &+= portAccessCycles
+    cyclesWithoutInstruction &+= portAccessCycles
   }
 }

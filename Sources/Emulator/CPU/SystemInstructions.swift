@@ -178,6 +178,21 @@ extension CPU {
 
   /// CPUID: says what this processor really implements — an i486-class integer core with TSC, PSE and CMOV,
   /// and no FPU, MMX or SSE.
+  /// 0F AE: the fences and CLFLUSH. With one CPU, no write-combining buffers and no caches modelled, the fences
+  /// order nothing that is not already in order, and CLFLUSH has nothing to write back: all are no-ops (SDM vol. 2,
+  /// LFENCE/MFENCE/SFENCE/CLFLUSH). CLFLUSH still checks its operand as a one-byte read would (segment limit,
+  /// page present: SDM "the same as a byte load") without reading it, so MMIO sees no access. The other /r forms
+  /// (FXSAVE, LDMXCSR …) are SSE state: #UD, like every SSE instruction here.
+  func executeFenceOrFlush(_ m: ModRM) throws(Fault) {
+    if m.isRegister {
+      guard m.reg >= 5 else { throw Fault.invalidOpcode }
+      return
+    }
+    guard m.reg == 7 else { throw Fault.invalidOpcode }
+    let linear = try linearAddress(m.seg, m.offset, size: 1, write: false)
+    _ = try translate(linear, write: false, user: cpl == 3)
+  }
+
   func executeCPUID() {
     switch regs[0] {
     case 0:

@@ -13,8 +13,10 @@ extension CPU {
       try requirePrivilege0()
     case 0x0B:
       throw Fault.invalidOpcode  // UD2
-    case 0x18...0x1F:  // hint NOPs (0F 1F /0 is the multi-byte NOP)
+    case 0x18...0x1F:  // hint NOPs: PREFETCHh (0F 18 /0–/3), the multi-byte NOP (0F 1F /0), reserved NOPs
       _ = try decodeModRM()
+    case 0xAE:  // LFENCE, MFENCE, SFENCE (register forms of /5 /6 /7), CLFLUSH m8 (/7)
+      try executeFenceOrFlush(try decodeModRM())
     case 0x20...0x23:
       try executeMoveSpecial(opcode)
     case 0x31:  // RDTSC: the cycle counter; #GP at CPL > 0 when CR4.TSD is set

@@ -18,7 +18,10 @@
 // - The keyboard's bytes arrive over the PS/2 wire one at a time: a byte moves into the output buffer
 //   `byteTime` cycles after the buffer became free (default 880 µs: 11 bits — start, 8 data, parity, stop — at a
 //   12.5 kHz keyboard clock, inside the 10–16.7 kHz the PS/2 spec allows). Controller replies (20, AA, D0…) go in
-//   at once, ahead of keyboard bytes.
+//   at once, ahead of keyboard bytes. The keyboard's replies to commands (FA ACK, F2's AB 83, EE, FF's AA …) go
+//   in at once too, as under QEMU (observed: after `out 0x60, 0xF4` the very next `in al, 0x64` shows OBF with FA
+//   in the buffer): a driver that sends a command without waiting and reads 0x60 in its IRQ1 handler gets the
+//   ACK, and one that polls 0x64 sees it at its first poll. A key byte already on the wire waits behind them.
 // - XLAT: every byte from the keyboard (scancodes and command responses alike) goes through the standard set 2 →
 //   set 1 table; F0 is swallowed and the next byte becomes `table[byte] | 0x80`. D2/D3 bytes are not translated.
 //
@@ -305,12 +308,19 @@ public final class Keyboard8042: PortDevice {
     pump()
   }
 
-  /// Fills the output buffer if it is free: a controller reply at once, else starts a keyboard byte on the wire.
+  /// Fills the output buffer if it is free: a controller reply or a keyboard reply at once, else starts a
+  /// keyboard byte on the wire.
   private func pump() {
     guard !obf else { return }
     if !replies.isEmpty {
       let next = replies.removeFirst()
       load(next.byte, aux: next.aux)
+      return
+    }
+    if keyboard.hasResponse, commandByte & Command.disableKeyboard == 0 {
+      if let transfer { scheduler.cancel(transfer) }  // the key byte stays in the keyboard and goes later
+      transfer = nil
+      transferArrived()
       return
     }
     guard transfer == nil, commandByte & Command.disableKeyboard == 0, let next = keyboard.nextByte else { return }

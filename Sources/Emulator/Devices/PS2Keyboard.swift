@@ -170,6 +170,9 @@ public final class PS2Keyboard {
 
   // MARK: The wire to the controller
 
+  /// True when the keyboard owes the controller a reply to a command (ACK, identify bytes, echo, BAT result).
+  public var hasResponse: Bool { !responses.isEmpty }
+
   /// True when the keyboard has a byte to send to the controller.
   public var hasOutput: Bool { !responses.isEmpty || !fifo.isEmpty || overrunQueued }
 

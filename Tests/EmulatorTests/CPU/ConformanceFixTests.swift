@@ -70,7 +70,9 @@ struct ConformanceFixTests {
   /// SDM vol. 2, PUSH: with a segment register and a 32-bit operand size, "either a zero-extended value is pushed on
   /// the stack or the segment selector is written on the stack using a 16-bit move. For the last case, all recent
   /// Core and Atom processors perform a 16-bit move, leaving the upper portion of the stack location unmodified."
-  @Test func pushOfASegmentRegisterWritesSixteenBitsIntoAFourByteSlot() {
+  /// The recent-Intel model does the 16-bit move.
+  @Test func pushOfASegmentRegisterWritesSixteenBitsIntoAFourByteSlotOnRecentIntel() {
+    bench.cpu.model = .recentIntel
     bench.cpu[.esp] = 0x8000
     bench.memory.write32(0x7FFC, 0xAAAA_AAAA)
     bench.memory.write32(0x7FF8, 0xBBBB_BBBB)
@@ -79,6 +81,21 @@ struct ConformanceFixTests {
     #expect(cpu[.esp] == 0x7FF8)
     #expect(bench.memory.read32(0x7FFC) == 0xAAAA_0010)
     #expect(bench.memory.read32(0x7FF8) == 0xBBBB_0010)
+  }
+
+  /// The same pushes with the default model (QEMU's TCG and AMD processors): the slot holds the selector
+  /// zero-extended, the other of the SDM's two choices.
+  @Test func pushOfASegmentRegisterZeroExtendsIntoAFourByteSlotByDefault() {
+    #expect(bench.cpu.model.pushSegmentWrites == .zeroExtended32)
+    bench.cpu[.esp] = 0x8000
+    bench.memory.write32(0x7FFC, 0xAAAA_AAAA)
+    bench.memory.write32(0x7FF8, 0xBBBB_BBBB)
+    // push ds (0x10); push fs (0x10); a 16-bit push (66 push es, 0x10) moves ESP by 2 and writes 2 bytes either way
+    let cpu = bench.run([0x1E, 0x0F, 0xA0, 0x66, 0x06] + hlt)
+    #expect(cpu[.esp] == 0x7FF6)
+    #expect(bench.memory.read32(0x7FFC) == 0x0000_0010)
+    #expect(bench.memory.read32(0x7FF8) == 0x0000_0010)
+    #expect(bench.memory.read16(0x7FF6) == 0x0010)
   }
 
   /// SDM vol. 2, XADD: "TEMP ← SRC + DEST; SRC ← DEST; DEST ← TEMP". With one register as both operands the

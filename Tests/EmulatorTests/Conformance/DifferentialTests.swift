@@ -81,13 +81,22 @@ struct DifferentialTests {
             && $0.selectors == ConformanceLayout.initialSelectors
         }
       ),
-      // push es; push fs: 4-byte slots of which only the selector's 16 bits are written (ES 0x2B, FS 0).
+      // push es; push fs: 4-byte slots, ES 0x2B then FS 0. The SDM (vol. 2, PUSH) allows a zero-extended selector
+      // or a 16-bit move that leaves the slot's upper half as it was; the host may do either (see CPUModel).
       (
         "push es; push fs", stackCase,
-        { $0.window[8...15] == [0x00, 0x00, 0xAA, 0xAA, 0x2B, 0x00, 0xBB, 0xBB] }
+        {
+          $0.window[8...15] == Self.pushedZeroExtended[...]
+            || $0.window[8...15] == Self.pushedLow16Only[...]
+        }
       ),
     ]
   }()
+
+  /// window[8...15] after `push es; push fs` from ESP = window + 16 over 0xAA… and 0xBB…, worked by hand: FS's slot
+  /// (0) below ES's (0x2B), little-endian.
+  static let pushedZeroExtended: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x2B, 0x00, 0x00, 0x00]
+  static let pushedLow16Only: [UInt8] = [0x00, 0x00, 0xAA, 0xAA, 0x2B, 0x00, 0xBB, 0xBB]
 
   @Test(.enabled(if: NativeOracle.hostCanRun, "the native oracle needs an x86 Linux host"))
   func oracleReportsHandWorkedResults() throws {
@@ -158,7 +167,14 @@ struct DifferentialTests {
     run.maxFailuresShown = 12
     let summary = try run.run(cases: Self.casesPerFamily, seed: 0x1_2345, families: [family])
     for report in summary.reports { Issue.record(Comment(rawValue: report)) }
-    #expect(summary.passed == Self.casesPerFamily, "\(summary.failed) of \(Self.casesPerFamily) \(family) cases differ")
+    #expect(summary.failed == 0, "\(summary.failed) of \(Self.casesPerFamily) \(family) cases differ")
+    #expect(summary.passed + summary.notJudged == Self.casesPerFamily)
+    // Cases go unjudged only for a reason the harness names in its output.
+    if summary.notJudged > 0 {
+      #expect(summary.host?.notJudged.isEmpty == false)
+      #expect(summary.text.contains("not judged here: "))
+      print((summary.host?.lines ?? []).joined(separator: "\n") + "\n\(family): \(summary.line)")
+    }
   }
 
   /// The command's core: a few cases of every family end in the closing line, and an outcome corrupted on purpose
@@ -169,20 +185,22 @@ struct DifferentialTests {
     var run = ConformanceRun(oracle: oracle)
     run.batchSize = 20
     let clean = try run.run(cases: 48, seed: 7)
-    #expect(clean.line == "48 passed, 0 failed")
-    #expect(clean.text.split(separator: "\n").last == "48 passed, 0 failed")
+    #expect(clean.failed == 0 && clean.passed + clean.notJudged == 48)
+    #expect(clean.line.hasPrefix("\(clean.passed) passed, 0 failed"))
+    #expect(clean.text.split(separator: "\n").last.map(String.init) == clean.line)
+    #expect(clean.text.hasPrefix("host: "))
     run.tamper = { index, outcome in
       guard index == 5 else { return }
       if outcome.vector == nil { outcome.registers[0] ^= 1 } else { outcome.vector = 99 }
     }
     let tampered = try run.run(cases: 48, seed: 7)
-    #expect(tampered.line == "47 passed, 1 failed")
+    #expect(tampered.failed == 1 && tampered.passed + tampered.notJudged == 47)
     let report = try #require(tampered.reports.first)
     #expect(report.hasPrefix("case 5 ("))
     #expect(report.contains("0x210000: "))  // the disassembly
     #expect(report.contains("initial: eax="))
     #expect(report.contains("differs: eax: native") || report.contains("differs: fault: native"))
-    #expect(tampered.text.split(separator: "\n").last == "47 passed, 1 failed")
+    #expect(tampered.text.split(separator: "\n").last.map(String.init) == tampered.line)
   }
 
   /// The same seed gives the same cases; another seed gives others.
