@@ -37,6 +37,7 @@ public struct MachineDump: Sendable, Codable {
   public var pit: PIT8254State
   public var keyboard: Keyboard8042State
   public var uart: UART16550State
+  public var rtc: RTCState
   public var nic: E1000State
   public var counters: Counters
   public var pendingEvents: [Scheduler.PendingEvent]
@@ -55,6 +56,7 @@ public struct MachineDump: Sendable, Codable {
     pit = machine.pit.state
     keyboard = machine.keyboard.state
     uart = machine.uart.state
+    rtc = machine.rtc.state
     nic = machine.nic.state
     var kinds: [String: Int] = [:]
     for (kind, count) in machine.tracer.counts { kinds[kind.rawValue] = count }

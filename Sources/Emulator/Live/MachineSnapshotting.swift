@@ -62,3 +62,12 @@ extension Machine {
       blinkEnabled: vga.blinkEnabled)
   }
 }
+
+extension Machine {
+  /// `count` bytes of guest RAM from physical address `address` (a DMA buffer), without side effects; nil when the
+  /// range is not all RAM.
+  public func peekPhysical(_ address: UInt32, count: Int) -> [UInt8]? {
+    guard count >= 0, memory.contains(address, count: max(1, count)) else { return nil }
+    return (0..<count).map { memory.read8(address &+ UInt32($0)) }
+  }
+}
