@@ -179,21 +179,29 @@ static void restore_terminal_after_crash(void) {
 }
 
 static void crash_handler(int signal, siginfo_t *info, void *context) {
-  (void)info;
-  (void)context;
   int saved_errno = errno;
   restore_terminal_after_crash();
-  // Put the previous action back (the Swift runtime's backtracer, or the default) and re-raise. The signal is
-  // blocked while this handler runs, so raise() leaves it pending and it is delivered to that action as soon
-  // as the handler returns; a real fault would also recur when the faulting instruction runs again.
   struct sigaction previous;
   memset(&previous, 0, sizeof previous);
   previous.sa_handler = SIG_DFL;
   for (int i = 0; i < crash_signal_count; i++) {
     if (crash_signals[i] == signal) previous = previous_crash_actions[i];
   }
-  if (!(previous.sa_flags & SA_SIGINFO) && previous.sa_handler == SIG_IGN) previous.sa_handler = SIG_DFL;
-  sigaction(signal, &previous, NULL);
+  // Hand the crash to whoever had it before (the Swift runtime's backtracer prints its report), as htop's
+  // CRT_handleSIGSEGV does. That handler may return — for a signal sent with kill the Swift runtime's does,
+  // and the process would carry on — so the default action is put back and the signal raised again either way.
+  // The signal is blocked while this handler runs, so raise() leaves it pending, and it kills the process with
+  // its own status as soon as the handler returns (a real fault would also recur when the instruction re-runs).
+  if (previous.sa_flags & SA_SIGINFO) {
+    if (previous.sa_sigaction != NULL) previous.sa_sigaction(signal, info, context);
+  } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN && previous.sa_handler != NULL) {
+    previous.sa_handler(signal);
+  }
+  struct sigaction fallback;
+  memset(&fallback, 0, sizeof fallback);
+  fallback.sa_handler = SIG_DFL;
+  sigemptyset(&fallback.sa_mask);
+  sigaction(signal, &fallback, NULL);
   raise(signal);
   errno = saved_errno;
 }

@@ -22,6 +22,16 @@ enum ColorDepth: Sendable, Equatable {
     }
   }
 
+  var name: String {
+    switch self {
+    case .none: "none"
+    case .eight: "8"
+    case .sixteen: "16"
+    case .palette256: "256"
+    case .direct: "24-bit"
+    }
+  }
+
   /// The colour number nearest `rgb`; -1 (the terminal's default) for nil when `defaults` is allowed, else
   /// `fallback` (COLOR_WHITE for a foreground, COLOR_BLACK for a background).
   func number(for rgb: RGB?, defaults: Bool, fallback: Int32) -> Int32 {

@@ -52,7 +52,8 @@ public final class Terminal {
   nonisolated(unsafe) private static var isOpen = false
 
   public let options: Options
-  public private(set) var depth: String = "none"
+  /// The colours in use: "none" (attributes only), "8", "16", "256" or "24-bit".
+  public private(set) var colorDepth: String = "none"
   private var screen: OpaquePointer?
   private var signalDescriptor: Int32 = -1
   private var closed = false
@@ -125,7 +126,7 @@ public final class Terminal {
     let defaults = depth != .none && Curses.useDefaultColors()
     lookRule = LookRule(depth: depth, defaultColors: defaults)
     pairs = ColorPairs(limit: depth == .none ? 0 : Curses.colorPairs)
-    self.depth = "\(depth)"
+    colorDepth = depth.name
   }
 
   /// The bytes the crash handler writes, from this terminal's own terminfo where it has them: mouse off, sgr0,
@@ -282,16 +283,8 @@ public final class Terminal {
       invalidate()
     }
     let (rows, columns) = Curses.screenSize
-    if let previous = previousFrame, previous.width == canvas.width, previous.height == canvas.height {
-      var lastDrawn = -1
-      for index in canvas.cells.indices where canvas.cells[index] != previous.cells[index] {
-        var target = index
-        // A changed right half of a wide glyph is redrawn from its left half.
-        if canvas.cells[index].character == Canvas.wideTail && index % canvas.width > 0 { target = index - 1 }
-        guard target > lastDrawn else { continue }
-        lastDrawn = target
-        try draw(canvas, index: target, rows: rows, columns: columns, theme: theme)
-      }
+    if let changed = FrameDiff.cellsToDraw(from: previousFrame, to: canvas) {
+      for index in changed { try draw(canvas, index: index, rows: rows, columns: columns, theme: theme) }
     } else {
       try Curses.erase()
       for index in canvas.cells.indices { try draw(canvas, index: index, rows: rows, columns: columns, theme: theme) }

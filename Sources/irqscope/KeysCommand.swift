@@ -20,7 +20,7 @@ struct Keys: ParsableCommand {
     var log = KeyLog()
     while true {
       let (rows, columns) = terminal.size
-      try terminal.present(log.canvas(rows: rows, columns: columns, colors: terminal.depth), theme: Self.theme)
+      try terminal.present(log.canvas(rows: rows, columns: columns, colors: terminal.colorDepth), theme: Self.theme)
       switch try terminal.nextEvent() {
       case .terminate(let signal): terminal.terminate(bySignal: signal)
       case .key(.function(10)), .key(.character("q")): return
