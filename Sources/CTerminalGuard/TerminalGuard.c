@@ -4,6 +4,7 @@
 #include "TerminalGuard.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -100,6 +101,15 @@ void irq_guard_unpark_stderr(void) {
   close(file);
 }
 
+// A parent may hand down a blocked signal mask (a test runner's thread, a daemon's spawn): a handled signal
+// that stays blocked would never arrive, so the signals handled here are unblocked on the calling thread.
+static void unblock(const int *signals, int count) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 // MARK: - Self-pipe for the signals the main loop acts on
 
 static const int pipe_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT};
@@ -137,6 +147,7 @@ int irq_guard_install_signal_pipe(void) {
       return -1;
     }
   }
+  unblock(pipe_signals, pipe_signal_count);
   return pipe_read_fd;
 }
 
@@ -228,6 +239,7 @@ int irq_guard_install_crash_handlers(void) {
       return -1;
     }
   }
+  unblock(crash_signals, crash_signal_count);
   terminal_restored_after_crash = 0;
   crash_handlers_installed = 1;
   return 0;
