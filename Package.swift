@@ -68,7 +68,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CursesUITests",
-      dependencies: ["CursesUI", "CNcurses", "Dashboard"]
+      dependencies: ["CursesUI", "CNcurses", "CTerminalGuard", "Dashboard"]
     ),
   ],
   swiftLanguageModes: [.v6]

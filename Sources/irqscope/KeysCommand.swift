@@ -58,7 +58,8 @@ struct KeyLog {
     canvas.put("terminal \(columns)x\(rows), colours: \(colors)", row: 1, column: 0, style: .role(.label))
     for (offset, entry) in entries.prefix(max(0, rows - 4)).enumerated() {
       let number = String(entry.number)
-      canvas.put(String(repeating: " ", count: max(0, 5 - number.count)) + number, row: 3 + offset, column: 0,
+      canvas.put(
+        String(repeating: " ", count: max(0, 5 - number.count)) + number, row: 3 + offset, column: 0,
         style: .role(.dim))
       canvas.put(entry.name, row: 3 + offset, column: 7)
     }

@@ -91,10 +91,12 @@ import Testing
   @Test func xtermSequencesTerminfoMissedAreStillKeys() {
     #expect(KeyDecoder.decode(Self.chars("\u{1B}[A\u{1B}OB\u{1B}[C\u{1B}[D")) == [.up, .down, .right, .left])
     #expect(KeyDecoder.decode(Self.chars("\u{1B}[1~\u{1B}[4~\u{1B}[H\u{1B}[F")) == [.home, .end, .home, .end])
-    #expect(KeyDecoder.decode(Self.chars("\u{1B}[2~\u{1B}[3~\u{1B}[5~\u{1B}[6~")) == [.insert, .delete, .pageUp, .pageDown])
-    #expect(KeyDecoder.decode(Self.chars("\u{1B}OP\u{1B}[15~\u{1B}[21~\u{1B}[24~")) == [
-      .function(1), .function(5), .function(10), .function(12),
-    ])
+    #expect(
+      KeyDecoder.decode(Self.chars("\u{1B}[2~\u{1B}[3~\u{1B}[5~\u{1B}[6~")) == [.insert, .delete, .pageUp, .pageDown])
+    #expect(
+      KeyDecoder.decode(Self.chars("\u{1B}OP\u{1B}[15~\u{1B}[21~\u{1B}[24~")) == [
+        .function(1), .function(5), .function(10), .function(12),
+      ])
     #expect(KeyDecoder.decode(Self.chars("\u{1B}[Z")) == [.backTab])
     #expect(KeyDecoder.decode(Self.chars("\u{1B}[1;3A\u{1B}[1;5B\u{1B}[3;3~")) == [.alt(.up), .down, .alt(.delete)])
     // A well-formed sequence that names no key (a focus report) is dropped, not typed.

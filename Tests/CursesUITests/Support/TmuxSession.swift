@@ -58,7 +58,8 @@ final class TmuxSession {
 
   @discardableResult
   func run(_ arguments: [String]) throws -> String {
-    let (status, text) = try Self.spawn(tmux, ["-L", socket, "-f", "/dev/null"] + arguments, output: path("tmux-output"))
+    let (status, text) = try Self.spawn(
+      tmux, ["-L", socket, "-f", "/dev/null"] + arguments, output: path("tmux-output"))
     guard status == 0 else { throw Failure(description: "tmux \(arguments.joined(separator: " ")): \(text)") }
     return text
   }
