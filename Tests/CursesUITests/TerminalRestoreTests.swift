@@ -95,6 +95,22 @@ struct TerminalRestoreTests {
     try expectRestored(session, status: 0)
   }
 
+  /// A terminal without colours (a VT100 has neither colours nor an alternate screen): attributes only, keys
+  /// still named, the modes still restored.
+  @Test func aTerminalWithoutColoursGetsAttributesOnly() throws {
+    let session = try TmuxSession(term: "vt100")
+    let drawn = try session.wait { try session.screen().contains("terminal 100x30, colours: none") }
+    #expect(drawn, "\((try? session.screen().prefix(3)) ?? [])")
+    try session.send(["C-a"])
+    let typed = try session.wait { try namedKeys(session) == ["Ctrl-A"] }
+    #expect(typed, "\((try? namedKeys(session)) ?? [])")
+    try session.send(["q"])
+    #expect(session.wait { session.exitStatus() != nil })
+    #expect(session.exitStatus() == 0)
+    let modes = sttyModes((try? String(contentsOfFile: session.path("stty"), encoding: .utf8)) ?? "")
+    #expect(modes.contains("icanon") && modes.contains("echo"), "stty -a: \(modes)")
+  }
+
   /// SIGSEGV as a bad pointer would raise it, SIGILL as Swift's own traps do, SIGABRT as abort(): restored by
   /// the C handler, then the crash goes on, so the shell sees 128 + the signal (139, 132, 134).
   @Test(arguments: [SIGSEGV, SIGILL, SIGABRT])

@@ -29,7 +29,7 @@ final class TmuxSession {
   let directory: URL
   private let tmux: String
 
-  init(rows: Int = 30, columns: Int = 100) throws {
+  init(rows: Int = 30, columns: Int = 100, term: String = "tmux-256color") throws {
     guard let tmux = Self.tmuxPath else { throw Failure(description: "tmux is not installed") }
     self.tmux = tmux
     socket = "irqscope-test-\(getpid())-\(UUID().uuidString.prefix(8))"
@@ -39,7 +39,7 @@ final class TmuxSession {
     // No core files from the crash tests; the Swift backtracer reports without waiting for a key.
     let script = """
       ulimit -c 0
-      env TERM=tmux-256color LANG=C.UTF-8 SWIFT_BACKTRACE=interactive=no '\(binary)' keys 2>'\(path("stderr"))'
+      env TERM=\(term) LANG=C.UTF-8 SWIFT_BACKTRACE=interactive=no '\(binary)' keys 2>'\(path("stderr"))'
       echo $? >'\(path("status.tmp"))'
       stty -a >'\(path("stty"))'
       mv '\(path("status.tmp"))' '\(path("status"))'
