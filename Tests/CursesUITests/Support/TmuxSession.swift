@@ -52,6 +52,9 @@ final class TmuxSession {
   deinit {
     _ = try? run(["kill-server"])
     try? FileManager.default.removeItem(at: directory)
+    // tmux 3.3 leaves the socket file behind after kill-server.
+    let base = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+    try? FileManager.default.removeItem(atPath: "\(base)/tmux-\(getuid())/\(socket)")
   }
 
   func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
