@@ -57,6 +57,8 @@ public final class Terminal {
   private var screen: OpaquePointer?
   private var signalDescriptor: Int32 = -1
   private var closed = false
+  /// This object took the process-wide terminal (a refused second Terminal must not give it back).
+  private var ownsTerminal = false
   /// Between endwin for SIGTSTP and the set-up after SIGCONT: nothing is drawn.
   private var suspended = false
   /// The set-up after our own stop already ran; the SIGCONT that continued us needs no second one.
@@ -78,6 +80,7 @@ public final class Terminal {
       throw TerminalError(call: "isatty", detail: "standard input and output must be a terminal")
     }
     Terminal.isOpen = true
+    ownsTerminal = true
     do {
       try start()
     } catch {
@@ -148,6 +151,7 @@ public final class Terminal {
   public func close() {
     guard !closed else { return }
     closed = true
+    guard ownsTerminal else { return }
     if screen != nil {
       if !Curses.isEnded { try? Curses.endWindow() }
       Curses.deleteScreen(screen!)
@@ -157,7 +161,7 @@ public final class Terminal {
     irq_guard_uninstall_signal_pipe()
     signalDescriptor = -1
     irq_guard_unpark_stderr()
-    if Terminal.isOpen { Terminal.isOpen = false }
+    Terminal.isOpen = false
   }
 
   /// Closes the terminal and ends the process as `signal` would by default, so the shell sees the real cause
@@ -217,7 +221,11 @@ public final class Terminal {
       }
     }
     for key in KeyDecoder.decode(input) {
-      if key == .resize { invalidate() }
+      if key == .resize {
+        // resizeterm also queues a KEY_RESIZE; one resize event is enough.
+        invalidate()
+        if events.last == .key(.resize) { continue }
+      }
       events.append(.key(key))
     }
   }
