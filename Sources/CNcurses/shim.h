@@ -56,6 +56,8 @@ static inline attr_t irq_attr_normal(void) { return A_NORMAL; }
 static inline attr_t irq_attr_bold(void) { return A_BOLD; }
 static inline attr_t irq_attr_underline(void) { return A_UNDERLINE; }
 static inline attr_t irq_attr_reverse(void) { return A_REVERSE; }
+/// COLOR_PAIR(n) as attribute bits (pairs up to 255; larger pairs go through irq_put_cell's extended pair).
+static inline attr_t irq_color_pair(int n) { return COLOR_PAIR(n); }
 static inline int irq_colors(void) { return COLORS; }
 static inline int irq_color_pairs(void) { return COLOR_PAIRS; }
 
@@ -80,6 +82,9 @@ static inline int irq_put_cell(int y, int x, const wchar_t *text, attr_t attribu
   if (setcchar(&cell, text, attributes, (short)(pair <= 32767 ? pair : 0), &extended_pair) == ERR) return ERR;
   return mvadd_wchnstr(y, x, &cell, 1);
 }
+
+/// mvaddstr (a macro): narrow text at (y, x).
+static inline int irq_add_str(int y, int x, const char *s) { return mvaddstr(y, x, s); }
 
 static inline int irq_cchar_max(void) { return CCHARW_MAX; }
 
