@@ -24,6 +24,14 @@ let package = Package(
       name: "CNcurses",
       providers: [.apt(["libncurses-dev"])]
     ),
+    // The terminal's signal-time code: the self-pipe and the crash handler that restores the terminal (C, because
+    // a signal handler may only make async-signal-safe calls).
+    .target(name: "CTerminalGuard"),
+    // The only Swift code that calls ncurses: start-up, teardown, keys, blitting a Canvas.
+    .target(
+      name: "CursesUI",
+      dependencies: ["CNcurses", "CTerminalGuard", "Dashboard"]
+    ),
     .target(
       name: "Emulator",
       resources: [
@@ -48,6 +56,7 @@ let package = Package(
         "Dashboard",
         "Conformance",
         "CNcurses",
+        "CursesUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -59,6 +68,10 @@ let package = Package(
       name: "DashboardTests",
       dependencies: ["Dashboard"],
       resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "CursesUITests",
+      dependencies: ["CursesUI", "CNcurses", "CTerminalGuard", "Dashboard"]
     ),
   ],
   swiftLanguageModes: [.v6]

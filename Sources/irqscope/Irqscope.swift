@@ -15,6 +15,6 @@ struct Irqscope: ParsableCommand {
       Check the CPU against the host processor:
         irqscope conformance --cases 1000000
       """,
-    subcommands: [Run.self, Bench.self, ConformanceCommand.self]
+    subcommands: [Run.self, Bench.self, ConformanceCommand.self, Keys.self]
   )
 }
