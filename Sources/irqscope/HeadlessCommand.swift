@@ -117,11 +117,18 @@ final class OutputStream: @unchecked Sendable {
       handle = .standardOutput
       return
     }
-    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
-    else {
+    guard let handle = OutputStream.openForWriting(path) else {
       throw HeadlessCommand.InputError(message: "\(path): cannot create the file")
     }
     self.handle = handle
+  }
+
+  /// Opens (creating or truncating) a file for writing in place. Not `FileManager.createFile`, which writes a new
+  /// file and renames it over the old one: given `/dev/null` or a FIFO it would replace the device with a file.
+  static func openForWriting(_ path: String) -> FileHandle? {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { return nil }
+    return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
   }
 
   func write(_ data: Data) { handle.write(data) }
