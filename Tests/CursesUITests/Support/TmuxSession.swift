@@ -29,17 +29,23 @@ final class TmuxSession {
   let directory: URL
   private let tmux: String
 
-  init(rows: Int = 30, columns: Int = 100, term: String = "tmux-256color") throws {
+  /// Runs `irqscope ARGUMENTS` (by default `keys`) with extra environment variables.
+  init(
+    rows: Int = 30, columns: Int = 100, term: String = "tmux-256color", arguments: [String] = ["keys"],
+    environment: [String: String] = [:]
+  ) throws {
     guard let tmux = Self.tmuxPath else { throw Failure(description: "tmux is not installed") }
     self.tmux = tmux
     socket = "irqscope-test-\(getpid())-\(UUID().uuidString.prefix(8))"
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let binary = try Self.irqscopePath
+    let words = arguments.map { "'\($0)'" }.joined(separator: " ")
+    let extra = environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
     // No core files from the crash tests; the Swift backtracer reports without waiting for a key.
     let script = """
       ulimit -c 0
-      env TERM=\(term) LANG=C.UTF-8 SWIFT_BACKTRACE=interactive=no '\(binary)' keys 2>'\(path("stderr"))'
+      env TERM=\(term) LANG=C.UTF-8 SWIFT_BACKTRACE=interactive=no \(extra) '\(binary)' \(words) 2>'\(path("stderr"))'
       echo $? >'\(path("status.tmp"))'
       stty -a >'\(path("stty"))'
       mv '\(path("status.tmp"))' '\(path("status"))'
