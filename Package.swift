@@ -39,12 +39,18 @@ let package = Package(
       name: "Dashboard",
       dependencies: ["Emulator"]
     ),
+    // The gdb remote stub: the packet layer, the command layer over a DebugTarget, the 127.0.0.1 server.
+    .target(
+      name: "GDBStub",
+      dependencies: ["Emulator"]
+    ),
     .executableTarget(
       name: "irqscope",
       dependencies: [
         "Emulator",
         "Dashboard",
         "Conformance",
+        "GDBStub",
         "CNcurses",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -56,6 +62,10 @@ let package = Package(
     .testTarget(
       name: "DashboardTests",
       dependencies: ["Dashboard"]
+    ),
+    .testTarget(
+      name: "GDBStubTests",
+      dependencies: ["GDBStub", "Emulator", "Conformance"]
     ),
   ],
   swiftLanguageModes: [.v6]

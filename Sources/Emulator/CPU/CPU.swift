@@ -94,6 +94,8 @@ public final class CPU {
   public var onDelivery: ((DeliveryRecord) -> Void)?
   /// Called when a triple fault resets the processor, with the reason.
   public var onTripleFault: ((String) -> Void)?
+  /// Breakpoints and watchpoints set by a debugger (see DebugTraps.swift).
+  public let debugTraps = DebugTraps()
 
   // MARK: Buses
 
@@ -275,6 +277,7 @@ public final class CPU {
     static let stop: UInt32 = 8
     static let shadow: UInt32 = 16
     static let halted: UInt32 = 32
+    static let debug: UInt32 = 64
   }
 
   /// Recomputes the one flag the hot loop checks at every instruction boundary.
@@ -285,6 +288,7 @@ public final class CPU {
     if flagsRest & EFLAGS.tf != 0 { a |= Attention.trap }
     if interruptShadow { a |= Attention.shadow }
     if halted { a |= Attention.halted }
+    if debugTraps.armed { a |= Attention.debug }
     attention = a
   }
 }

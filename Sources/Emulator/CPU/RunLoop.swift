@@ -12,6 +12,7 @@ extension CPU {
           attention &= ~Attention.stop
           return
         }
+        if attention & Attention.debug != 0 && debugBoundary() { return }
         if serviceInterrupts() { continue }
         if halted {
           idle(until: runLimit)

@@ -17,7 +17,7 @@ extension CPU {
 
     var iterations = 0
     let movsOrStos = opcode == 0xA4 || opcode == 0xA5 || opcode == 0xAA || opcode == 0xAB
-    if repeating && movsOrStos && addressSize32 && !directionDown {
+    if repeating && movsOrStos && addressSize32 && !directionDown && !debugTraps.watching {
       iterations = repeatInBulk(opcode, size: size, sourceSegment: sourceSegment)
     }
     while true {

@@ -1,0 +1,215 @@
+import Emulator
+
+/// The gdb stub on a machine: a listener on 127.0.0.1, one client at a time, served on the machine's own thread.
+///
+/// How it runs: while the machine runs, a scheduler event looks at the socket every millisecond of virtual time
+/// (a new client, or Ctrl-C, asks the CPU to stop at its next instruction boundary). When the CPU stops — for that,
+/// a breakpoint, a watchpoint or a finished step — its debug traps call this server, which answers gdb's packets
+/// until gdb lets the machine go on. The machine stands still meanwhile: virtual time does not advance, so a
+/// headless run keeps its script and time budget exactly as without gdb.
+///
+/// A second client is refused (its socket is closed after a message to `log`). When the client disconnects or
+/// detaches, its breakpoints and watchpoints are cleared and the machine runs on.
+public final class GDBServer {
+  public let machine: Machine
+  public let listener: GDBListener
+  let handler: CommandHandler
+  private var connection: GDBConnection?
+  private var decoder = PacketDecoder()
+  private var noAck = false
+  private var lastSent: [UInt8] = []
+  /// gdb sent a resume and waits for a stop reply.
+  private var awaitingStopReply = false
+  /// The next stop is the one that greets a newly connected client: gdb asks `?` and needs no unsolicited reply.
+  private var greeting = false
+  /// Block at the first stop until a client connects (`-S`).
+  private var waitingForFirstClient = false
+  private var pollEvent: Scheduler.EventID?
+  private var resetsSeen = 0
+
+  /// Messages for a person (connections, refusals).
+  public var log: (String) -> Void = { _ in }
+  /// Called when gdb kills the target (`k`); nil lets the machine run on without the debugger.
+  public var onKill: (() -> Void)?
+
+  /// How often the socket is looked at while the machine runs: every millisecond of virtual time.
+  public static let pollInterval = Scheduler.cycles(nanoseconds: 1_000_000)
+
+  /// Listens on 127.0.0.1:`port` (0: a free port, see `port`).
+  public init(machine: Machine, port: UInt16) throws(GDBSocketError) {
+    self.machine = machine
+    listener = try GDBListener(port: port)
+    handler = CommandHandler(target: MachineTarget(machine: machine))
+  }
+
+  public var port: UInt16 { listener.port }
+  public var isConnected: Bool { connection != nil }
+
+  /// Hooks the server into the machine. With `waitForClient` the CPU stops before its next instruction and the
+  /// machine waits there for a client, as QEMU's `-S -s`.
+  public func start(waitForClient: Bool) {
+    machine.cpu.debugTraps.onStop = { [unowned self] reason in stopped(reason) }
+    schedulePoll()
+    if waitForClient {
+      waitingForFirstClient = true
+      machine.cpu.requestDebugStop()
+    }
+  }
+
+  /// Tells a waiting client the run is over (`W` with the exit status, as for a process that exited) and closes.
+  public func finish(exitStatus: Int32) {
+    if connection != nil && awaitingStopReply {
+      send("W" + Hex.encode([UInt8(truncatingIfNeeded: exitStatus)]))
+    }
+    disconnect(reason: nil)
+    machine.cpu.debugTraps.onStop = nil
+    if let pollEvent { machine.scheduler.cancel(pollEvent) }
+  }
+
+  // MARK: While the machine runs
+
+  private func schedulePoll() {
+    if let pollEvent { machine.scheduler.cancel(pollEvent) }
+    resetsSeen = machine.resets.count
+    pollEvent = machine.scheduler.schedule(after: Self.pollInterval, device: "gdb", what: "look at the gdb socket") {
+      [unowned self] in
+      pollEvent = nil
+      poll()
+    }
+  }
+
+  private func poll() {
+    if let connection {
+      switch connection.receive(timeout: 0) {
+      case .closed: disconnect(reason: "gdb disconnected; the machine runs on")
+      case .timeout: break
+      case .data(let bytes):
+        for event in decoder.feed(bytes) {
+          switch event {
+          case .interrupt: machine.cpu.requestDebugStop()
+          case .packet: sendAck("-")  // gdb does not talk to a running all-stop target; have it try again later
+          default: break
+          }
+        }
+      }
+    }
+    acceptClients(timeout: 0)
+    schedulePoll()
+  }
+
+  private func acceptClients(timeout: Int32) {
+    while let client = listener.accept(timeout: timeout) {
+      guard connection == nil else {
+        log("gdb: refused a second client on port \(port): one debugger at a time")
+        client.close()
+        continue
+      }
+      connection = client
+      decoder = PacketDecoder()
+      noAck = false
+      awaitingStopReply = false
+      greeting = true
+      lastSent = []
+      log("gdb: client connected on 127.0.0.1:\(port); the machine stops for it")
+      machine.cpu.requestDebugStop()
+      if timeout != 0 { return }
+    }
+  }
+
+  private func disconnect(reason: String?) {
+    guard let connection else { return }
+    connection.close()
+    self.connection = nil
+    machine.cpu.removeAllDebugTraps()
+    awaitingStopReply = false
+    if let reason { log(reason) }
+  }
+
+  // MARK: While the machine stands still
+
+  /// The CPU stopped at an instruction boundary: serve gdb until it lets the machine go on.
+  private func stopped(_ reason: StopReason) -> DebugTraps.Resume {
+    // A machine reset cancels every scheduled event, the socket poll too.
+    if machine.resets.count != resetsSeen || pollEvent == nil { schedulePoll() }
+    if connection == nil && waitingForFirstClient {
+      log("gdb: waiting for a client on 127.0.0.1:\(port) (gdb: target remote :\(port))")
+      acceptClients(timeout: -1)
+    }
+    waitingForFirstClient = false
+    guard connection != nil else { return .proceed }
+    if greeting {
+      greeting = false
+      handler.lastStop = nil
+    } else {
+      handler.lastStop = reason
+    }
+    if awaitingStopReply {
+      awaitingStopReply = false
+      send(CommandHandler.stopReply(reason))
+    }
+    return serve()
+  }
+
+  private func serve() -> DebugTraps.Resume {
+    while let connection {
+      let received = connection.receive(timeout: 100)
+      switch received {
+      case .closed:
+        disconnect(reason: "gdb disconnected; the machine runs on")
+        return .proceed
+      case .timeout:
+        acceptClients(timeout: 0)  // refuses any second client
+      case .data(let bytes):
+        for event in decoder.feed(bytes) {
+          if let resume = handle(event) { return resume }
+        }
+      }
+    }
+    return .proceed
+  }
+
+  /// Handles one event from the client while stopped; returns how the machine goes on when it should.
+  private func handle(_ event: PacketDecoder.Event) -> DebugTraps.Resume? {
+    switch event {
+    case .ack, .interrupt: return nil  // already stopped
+    case .nack:
+      if !lastSent.isEmpty { connection?.send(lastSent) }
+      return nil
+    case .malformed:
+      sendAck("-")
+      return nil
+    case .packet(let payload):
+      sendAck("+")
+      switch handler.handle(payload) {
+      case .reply(let text): send(text)
+      case .replies(let texts): for text in texts { send(text) }
+      case .startNoAck:
+        send("OK")
+        noAck = true
+      case .resume(let step):
+        awaitingStopReply = true
+        return step ? .step : .proceed
+      case .detach:
+        send("OK")
+        disconnect(reason: "gdb detached; the machine runs on")
+        return .proceed
+      case .kill:
+        disconnect(reason: "gdb killed the target")
+        guard let onKill else { return .proceed }
+        onKill()
+        return .leaveRun
+      }
+      return nil
+    }
+  }
+
+  private func sendAck(_ ack: Character) {
+    guard !noAck else { return }
+    connection?.send([ack.asciiValue!])
+  }
+
+  private func send(_ payload: String) {
+    lastSent = PacketEncoder.frame(payload)
+    connection?.send(lastSent)
+  }
+}
