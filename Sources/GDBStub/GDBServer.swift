@@ -93,11 +93,13 @@ public final class GDBServer {
         }
       }
     }
-    acceptClients(timeout: 0)
+    acceptClients(timeout: 0, stopMachine: true)
     schedulePoll()
   }
 
-  private func acceptClients(timeout: Int32) {
+  /// Accepts a waiting client (or refuses it when one is connected); `stopMachine` asks the running CPU to stop
+  /// for the new client.
+  private func acceptClients(timeout: Int32, stopMachine: Bool) {
     while let client = listener.accept(timeout: timeout) {
       guard connection == nil else {
         log("gdb: refused a second client on port \(port): one debugger at a time")
@@ -111,7 +113,7 @@ public final class GDBServer {
       greeting = true
       lastSent = []
       log("gdb: client connected on 127.0.0.1:\(port); the machine stops for it")
-      machine.cpu.requestDebugStop()
+      if stopMachine { machine.cpu.requestDebugStop() }
       if timeout != 0 { return }
     }
   }
@@ -133,7 +135,7 @@ public final class GDBServer {
     if machine.resets.count != resetsSeen || pollEvent == nil { schedulePoll() }
     if connection == nil && waitingForFirstClient {
       log("gdb: waiting for a client on 127.0.0.1:\(port) (gdb: target remote :\(port))")
-      acceptClients(timeout: -1)
+      acceptClients(timeout: -1, stopMachine: false)
     }
     waitingForFirstClient = false
     guard connection != nil else { return .proceed }
@@ -158,7 +160,7 @@ public final class GDBServer {
         disconnect(reason: "gdb disconnected; the machine runs on")
         return .proceed
       case .timeout:
-        acceptClients(timeout: 0)  // refuses any second client
+        acceptClients(timeout: 0, stopMachine: false)  // refuses any second client
       case .data(let bytes):
         for event in decoder.feed(bytes) {
           if let resume = handle(event) { return resume }
