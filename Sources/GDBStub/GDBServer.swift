@@ -16,6 +16,8 @@ public final class GDBServer {
   let handler: CommandHandler
   private var connection: GDBConnection?
   private var decoder = PacketDecoder()
+  /// Events decoded but not handled yet (what gdb sent after a resume in the same read, such as a quick Ctrl-C).
+  private var pending: [PacketDecoder.Event] = []
   private var noAck = false
   private var lastSent: [UInt8] = []
   /// gdb sent a resume and waits for a stop reply.
@@ -83,15 +85,18 @@ public final class GDBServer {
       switch connection.receive(timeout: 0) {
       case .closed: disconnect(reason: "gdb disconnected; the machine runs on")
       case .timeout: break
-      case .data(let bytes):
-        for event in decoder.feed(bytes) {
-          switch event {
-          case .interrupt: machine.cpu.requestDebugStop()
-          case .packet: sendAck("-")  // gdb does not talk to a running all-stop target; have it try again later
-          default: break
-          }
-        }
+      case .data(let bytes): pending += decoder.feed(bytes)
       }
+    }
+    // Up to a Ctrl-C: what follows it is for the stopped machine.
+    while !pending.isEmpty {
+      let event = pending.removeFirst()
+      if event == .interrupt {
+        machine.cpu.requestDebugStop()
+        break
+      }
+      // gdb does not talk to a running all-stop target: have it send again later.
+      if case .packet = event { sendAck("-") }
     }
     acceptClients(timeout: 0, stopMachine: true)
     schedulePoll()
@@ -108,6 +113,7 @@ public final class GDBServer {
       }
       connection = client
       decoder = PacketDecoder()
+      pending.removeAll()
       noAck = false
       awaitingStopReply = false
       greeting = true
@@ -122,6 +128,7 @@ public final class GDBServer {
     guard let connection else { return }
     connection.close()
     self.connection = nil
+    pending.removeAll()
     machine.cpu.removeAllDebugTraps()
     awaitingStopReply = false
     if let reason { log(reason) }
@@ -154,17 +161,18 @@ public final class GDBServer {
 
   private func serve() -> DebugTraps.Resume {
     while let connection {
-      let received = connection.receive(timeout: 100)
-      switch received {
+      if !pending.isEmpty {
+        if let resume = handle(pending.removeFirst()) { return resume }
+        continue
+      }
+      switch connection.receive(timeout: 100) {
       case .closed:
         disconnect(reason: "gdb disconnected; the machine runs on")
         return .proceed
       case .timeout:
         acceptClients(timeout: 0, stopMachine: false)  // refuses any second client
       case .data(let bytes):
-        for event in decoder.feed(bytes) {
-          if let resume = handle(event) { return resume }
-        }
+        pending = decoder.feed(bytes)
       }
     }
     return .proceed

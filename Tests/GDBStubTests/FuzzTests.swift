@@ -15,7 +15,8 @@ import Testing
   ]
 
   /// Bytes drawn mostly from the protocol's own alphabet, so the fuzz reaches deep into packets.
-  static let alphabet: [UInt8] = Array("$#}*+-:;,=0123456789abcdefABCDEFgmMXZzpPqQvHTcsCSDk?".utf8) + [0x03, 0x00, 0xFF]
+  static let alphabet: [UInt8] =
+    Array("$#}*+-:;,=0123456789abcdefABCDEFgmMXZzpPqQvHTcsCSDk?".utf8) + [0x03, 0x00, 0xFF]
 
   private func machineHandler() throws -> CommandHandler {
     let (machine, _) = try DebugMachine.boot()
@@ -54,7 +55,8 @@ import Testing
     for _ in 0..<3000 {
       var decoder = PacketDecoder(maximumPacket: 256)
       let bytes = (0..<random.below(400)).map { _ in
-        random.below(4) == 0 ? UInt8(truncatingIfNeeded: random.next()) : Self.alphabet[random.below(Self.alphabet.count)]
+        random.below(4) == 0
+          ? UInt8(truncatingIfNeeded: random.next()) : Self.alphabet[random.below(Self.alphabet.count)]
       }
       drive(bytes, &decoder, handler)
       // A good packet after the garbage comes through ("?" is 0x3f).

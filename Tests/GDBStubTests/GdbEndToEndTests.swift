@@ -79,7 +79,8 @@ import Testing
     let gdb = Process()
     // coreutils' timeout: a stub that stopped answering fails the test instead of hanging it.
     gdb.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-    gdb.arguments = ["300", try Self.gdb().path, "-batch", "-nx"] + commands.flatMap { ["-ex", $0] } + [kernel.path.path]
+    gdb.arguments =
+      ["300", try Self.gdb().path, "-batch", "-nx"] + commands.flatMap { ["-ex", $0] } + [kernel.path.path]
     let pipe = Pipe()
     gdb.standardOutput = pipe
     gdb.standardError = pipe
@@ -92,7 +93,8 @@ import Testing
 
     // The breakpoint: gdb puts it after the handler's prologue and it hits when IRQ1 arrives.
     let breakLine = try #require(output.split(separator: "\n").first { $0.hasPrefix("Breakpoint 1 at 0x") }, context)
-    let breakAddress = try #require(UInt32(breakLine.dropFirst("Breakpoint 1 at 0x".count).prefix(while: \.isHexDigit), radix: 16))
+    let breakAddress = try #require(
+      UInt32(breakLine.dropFirst("Breakpoint 1 at 0x".count).prefix(while: \.isHexDigit), radix: 16))
     #expect(breakAddress >= handler && breakAddress < handler + 16, context)
     #expect(output.contains("Breakpoint 1, keyboard_handler ()"), context)
 
@@ -130,8 +132,12 @@ import Testing
 
     // The watchpoint on the tick counter fires with the old and new values.
     #expect(output.contains("Hardware watchpoint 2: ticks"), context)
-    let old = output.components(separatedBy: "Old value = ").dropFirst().first.flatMap { Int($0.prefix(while: \.isNumber)) }
-    let new = output.components(separatedBy: "New value = ").dropFirst().first.flatMap { Int($0.prefix(while: \.isNumber)) }
+    let old = output.components(separatedBy: "Old value = ").dropFirst().first.flatMap {
+      Int($0.prefix(while: \.isNumber))
+    }
+    let new = output.components(separatedBy: "New value = ").dropFirst().first.flatMap {
+      Int($0.prefix(while: \.isNumber))
+    }
     #expect(old != nil && new == old.map { $0 + 1 }, context)
 
     // Detached, the guest ran on to the end of the script: every tick of 500 ms at 18.2 Hz (54.9 ms each: 9 of
