@@ -27,7 +27,6 @@ public final class GDBServer {
   /// Block at the first stop until a client connects (`-S`).
   private var waitingForFirstClient = false
   private var pollEvent: Scheduler.EventID?
-  private var resetsSeen = 0
 
   /// Messages for a person (connections, refusals).
   public var log: (String) -> Void = { _ in }
@@ -52,6 +51,22 @@ public final class GDBServer {
   public func start(waitForClient: Bool) {
     machine.cpu.debugTraps.onStop = { [unowned self] reason in stopped(reason) }
     schedulePoll()
+    // A machine reset cancels every scheduled event, the socket poll too: schedule it again after each one.
+    let tripleFault = machine.cpu.onTripleFault
+    machine.cpu.onTripleFault = { [unowned self] reason in
+      tripleFault?(reason)
+      schedulePoll()
+    }
+    let keyboardReset = machine.keyboard.onReset
+    machine.keyboard.onReset = { [unowned self] in
+      keyboardReset?()
+      schedulePoll()
+    }
+    let portAReset = machine.portA.onReset
+    machine.portA.onReset = { [unowned self] in
+      portAReset?()
+      schedulePoll()
+    }
     if waitForClient {
       waitingForFirstClient = true
       machine.cpu.requestDebugStop()
@@ -72,7 +87,6 @@ public final class GDBServer {
 
   private func schedulePoll() {
     if let pollEvent { machine.scheduler.cancel(pollEvent) }
-    resetsSeen = machine.resets.count
     pollEvent = machine.scheduler.schedule(after: Self.pollInterval, device: "gdb", what: "look at the gdb socket") {
       [unowned self] in
       pollEvent = nil
@@ -138,8 +152,7 @@ public final class GDBServer {
 
   /// The CPU stopped at an instruction boundary: serve gdb until it lets the machine go on.
   private func stopped(_ reason: StopReason) -> DebugTraps.Resume {
-    // A machine reset cancels every scheduled event, the socket poll too.
-    if machine.resets.count != resetsSeen || pollEvent == nil { schedulePoll() }
+    if pollEvent == nil { schedulePoll() }
     if connection == nil && waitingForFirstClient {
       log("gdb: waiting for a client on 127.0.0.1:\(port) (gdb: target remote :\(port))")
       acceptClients(timeout: -1, stopMachine: false)

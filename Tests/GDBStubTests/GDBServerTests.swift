@@ -105,3 +105,20 @@ import Testing
     #expect(client.drain() == ("+" + framed("W03"), true))
   }
 }
+
+extension GDBServerTests {
+  @Test func ctrlCIsStillHeardAfterAMachineReset() throws {
+    let (machine, _) = try DebugMachine.boot()
+    let server = try GDBServer(machine: machine, port: 0)
+    server.start(waitForClient: true)
+    let client = try Client(port: server.port)
+    client.send("+" + framed("c"))
+    machine.run(cycles: 1000)
+    // A reset through the 8042 (command 0xFE) cancels every scheduled event.
+    machine.io.write(0x64, size: 1, value: 0xFE)
+    #expect(machine.resets.count == 1)
+    client.send("\u{03}" + framed("D"))
+    machine.run(cycles: Scheduler.cycles(nanoseconds: 5_000_000))
+    #expect(client.drain().text == "+" + framed("T02thread:01;") + "+" + framed("OK"))
+  }
+}
