@@ -32,6 +32,12 @@ public final class GDBServer {
   public var log: (String) -> Void = { _ in }
   /// Called when gdb kills the target (`k`); nil lets the machine run on without the debugger.
   public var onKill: (() -> Void)?
+  /// Told when gdb starts holding the machine (with why it stopped) and when it lets go (nil): for a status line
+  /// such as the dashboard's "halted by gdb".
+  public var onHold: ((StopReason?) -> Void)?
+  /// Called while gdb holds the machine, after each packet and at least every 100 ms of wall time: the place for a
+  /// live front end to publish a snapshot of the halted machine and apply its own queued commands (keys typed).
+  public var whileHeld: (() -> Void)?
 
   /// How often the socket is looked at while the machine runs: every millisecond of virtual time.
   public static let pollInterval = Scheduler.cycles(nanoseconds: 1_000_000)
@@ -169,13 +175,17 @@ public final class GDBServer {
       awaitingStopReply = false
       send(CommandHandler.stopReply(reason))
     }
-    return serve()
+    onHold?(reason)
+    let resume = serve()
+    onHold?(nil)
+    return resume
   }
 
   private func serve() -> DebugTraps.Resume {
     while let connection {
       if !pending.isEmpty {
         if let resume = handle(pending.removeFirst()) { return resume }
+        whileHeld?()
         continue
       }
       switch connection.receive(timeout: 100) {
@@ -184,6 +194,7 @@ public final class GDBServer {
         return .proceed
       case .timeout:
         acceptClients(timeout: 0, stopMachine: false)  // refuses any second client
+        whileHeld?()
       case .data(let bytes):
         pending = decoder.feed(bytes)
       }

@@ -53,6 +53,8 @@ import Testing
     let (machine, kernel) = try DebugMachine.boot()
     let ticks = try #require(kernel.symbols["ticks"])
     let server = try GDBServer(machine: machine, port: 0)
+    var holds: [StopReason?] = []
+    server.onHold = { holds.append($0) }
     server.start(waitForClient: false)
     let client = try Client(port: server.port)
     // Attach, ask why it stopped, continue, interrupt, detach: all sent at once.
@@ -62,6 +64,7 @@ import Testing
     #expect(text == "+" + framed("T05thread:01;") + "+" + framed("T02thread:01;") + "+" + framed("OK"))
     #expect(closed)
     #expect(!server.isConnected)
+    #expect(holds == [.requested, nil, .requested, nil])
     // Detached, the guest ran on: the PIT's 18.2 Hz ticks over 200 ms are 3.
     #expect(machine.memory.read32(ticks) == 3)
   }
