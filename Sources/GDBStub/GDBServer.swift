@@ -55,23 +55,24 @@ public final class GDBServer {
   /// Hooks the server into the machine. With `waitForClient` the CPU stops before its next instruction and the
   /// machine waits there for a client, as QEMU's `-S -s`.
   public func start(waitForClient: Bool) {
-    machine.cpu.debugTraps.onStop = { [unowned self] reason in stopped(reason) }
+    // Weak: the machine may outlive the server (closures stored in it must not keep a dead server).
+    machine.cpu.debugTraps.onStop = { [weak self] reason in self?.stopped(reason) ?? .proceed }
     schedulePoll()
     // A machine reset cancels every scheduled event, the socket poll too: schedule it again after each one.
     let tripleFault = machine.cpu.onTripleFault
-    machine.cpu.onTripleFault = { [unowned self] reason in
+    machine.cpu.onTripleFault = { [weak self] reason in
       tripleFault?(reason)
-      schedulePoll()
+      self?.schedulePoll()
     }
     let keyboardReset = machine.keyboard.onReset
-    machine.keyboard.onReset = { [unowned self] in
+    machine.keyboard.onReset = { [weak self] in
       keyboardReset?()
-      schedulePoll()
+      self?.schedulePoll()
     }
     let portAReset = machine.portA.onReset
-    machine.portA.onReset = { [unowned self] in
+    machine.portA.onReset = { [weak self] in
       portAReset?()
-      schedulePoll()
+      self?.schedulePoll()
     }
     if waitForClient {
       waitingForFirstClient = true
@@ -94,9 +95,9 @@ public final class GDBServer {
   private func schedulePoll() {
     if let pollEvent { machine.scheduler.cancel(pollEvent) }
     pollEvent = machine.scheduler.schedule(after: Self.pollInterval, device: "gdb", what: "look at the gdb socket") {
-      [unowned self] in
-      pollEvent = nil
-      poll()
+      [weak self] in
+      self?.pollEvent = nil
+      self?.poll()
     }
   }
 

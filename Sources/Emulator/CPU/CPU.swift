@@ -94,8 +94,6 @@ public final class CPU {
   public var onDelivery: ((DeliveryRecord) -> Void)?
   /// Called when a triple fault resets the processor, with the reason.
   public var onTripleFault: ((String) -> Void)?
-  /// Breakpoints and watchpoints set by a debugger (see DebugTraps.swift).
-  public let debugTraps = DebugTraps()
 
   // MARK: Buses
 
@@ -125,6 +123,10 @@ public final class CPU {
 
   /// Nesting of exception delivery, for the double- and triple-fault rules.
   var deliveringVector: Int = -1
+
+  /// Breakpoints and watchpoints set by a debugger (see DebugTraps.swift). Stored last, so the hot fields above keep
+  /// their offsets.
+  public let debugTraps = DebugTraps()
 
   public init(memory: PhysicalMemory, io: IOBus, mmio: MMIOMap) {
     self.memory = memory
