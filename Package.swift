@@ -49,12 +49,18 @@ let package = Package(
       dependencies: ["Emulator", .product(name: "TOMLKit", package: "TOMLKit")],
       resources: [.copy("Resources/Themes")]
     ),
+    // The gdb remote stub: the packet layer, the command layer over a DebugTarget, the 127.0.0.1 server.
+    .target(
+      name: "GDBStub",
+      dependencies: ["Emulator"]
+    ),
     .executableTarget(
       name: "irqscope",
       dependencies: [
         "Emulator",
         "Dashboard",
         "Conformance",
+        "GDBStub",
         "CNcurses",
         "CursesUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -72,6 +78,10 @@ let package = Package(
     .testTarget(
       name: "CursesUITests",
       dependencies: ["CursesUI", "CNcurses", "CTerminalGuard", "Dashboard"]
+    ),
+    .testTarget(
+      name: "GDBStubTests",
+      dependencies: ["GDBStub", "Emulator", "Conformance"]
     ),
   ],
   swiftLanguageModes: [.v6]

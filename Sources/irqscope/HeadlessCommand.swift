@@ -88,9 +88,11 @@ struct HeadlessCommand {
     if limit == nil && script == nil { limit = 10 * Scheduler.nominalHz }
 
     if let capture { machine.replay(capture, ratePerSecond: pcapRate, whenReceiverEnabled: true) }
+    let gdb = try GdbWiring(options: options).start(on: machine)
     let session = HeadlessSession(machine: machine)
     session.captures = captures
     let outcome = session.run(script: script, limits: HeadlessSession.Limits(maxCycles: limit))
+    gdb?.finish(exitStatus: outcome.status)
     machine.tracer.flush()
     if let path = options.dump {
       let output = try OutputStream(path: path)

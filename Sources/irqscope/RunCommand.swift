@@ -59,6 +59,15 @@ struct Run: ParsableCommand {
   @Option(help: "Start the real-time clock (CMOS) at this UTC time, YYYY-MM-DDTHH:MM:SS.")
   var rtc: String = "2026-01-01T00:00:00"
 
+  @Option(help: "Serve gdb's remote protocol on 127.0.0.1:PORT (gdb: target remote :PORT).")
+  var gdb: Int?
+
+  @Flag(name: .customShort("s"), help: "Shorthand for --gdb 1234, as QEMU's -s.")
+  var gdbShorthand = false
+
+  @Flag(name: .customShort("S"), help: "Wait for gdb to connect before the first instruction, as QEMU's -S.")
+  var waitForGdb = false
+
   func run() throws {
     guard headless else {
       FileHandle.standardError.write(Data("irqscope: the dashboard is not built yet; use run --headless\n".utf8))

@@ -147,6 +147,10 @@ public final class CPU {
   /// Nesting of exception delivery, for the double- and triple-fault rules.
   var deliveringVector: Int = -1
 
+  /// Breakpoints and watchpoints set by a debugger (see DebugTraps.swift). Stored last, so the hot fields above keep
+  /// their offsets.
+  public let debugTraps = DebugTraps()
+
   public init(memory: PhysicalMemory, io: IOBus, mmio: MMIOMap) {
     self.memory = memory
     self.io = io
@@ -324,6 +328,7 @@ public final class CPU {
     static let stop: UInt32 = 8
     static let shadow: UInt32 = 16
     static let halted: UInt32 = 32
+    static let debug: UInt32 = 64
   }
 
   /// Recomputes the one flag the hot loop checks at every instruction boundary.
@@ -334,6 +339,7 @@ public final class CPU {
     if flagsRest & EFLAGS.tf != 0 { a |= Attention.trap }
     if interruptShadow { a |= Attention.shadow }
     if halted { a |= Attention.halted }
+    if debugTraps.armed { a |= Attention.debug }
     // Keep a stop another thread may have set meanwhile: compare-and-exchange until the word is ours.
     var old = attentionWord.load(ordering: .relaxed)
     while true {

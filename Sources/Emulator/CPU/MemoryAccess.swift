@@ -116,6 +116,7 @@ extension CPU {
   }
 
   func readLinearSlow(_ linear: UInt32, size: Int) throws(Fault) -> UInt32 {
+    if debugTraps.watching { noteWatchedAccess(linear, size: size, write: false) }
     if (linear & 0xFFF) &+ UInt32(size) <= 0x1000 {
       return readPhysical(try translateAndCache(linear, write: false), size: size)
     }
@@ -132,6 +133,7 @@ extension CPU {
   }
 
   func writeLinearSlow(_ linear: UInt32, size: Int, value: UInt32) throws(Fault) {
+    if debugTraps.watching { noteWatchedAccess(linear, size: size, write: true) }
     if (linear & 0xFFF) &+ UInt32(size) <= 0x1000 {
       writePhysical(try translateAndCache(linear, write: true), size: size, value: value)
       return

@@ -100,7 +100,7 @@ extension CPU {
   func translateAndCache(_ linear: UInt32, write: Bool) throws(Fault) -> UInt32 {
     let physical = try translate(linear, write: write, user: cpl == 3)
     let page = physical & 0xFFFF_F000
-    if page < ramSize {
+    if page < ramSize && mayCache(linear) {
       let index = Int((linear >> 12) & 0xFFF)
       let addend = Int(bitPattern: ramBase) &+ Int(page) &- Int(linear & 0xFFFF_F000)
       let tag = (linear & 0xFFFF_F000) | tlbMode

@@ -9,6 +9,7 @@ extension CPU {
     while cycles < runLimit {
       if attention != 0 {
         if attention & Attention.stop != 0 && consumeStop() { return }
+        if attention & Attention.debug != 0 && debugBoundary() { return }
         if serviceInterrupts() { continue }
         if halted {
           idle(until: runLimit)

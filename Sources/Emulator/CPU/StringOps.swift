@@ -22,7 +22,7 @@ extension CPU {
     // The iterations this step may do: up to the chunk size, and no further than the run's end (at least one).
     let chunk = runLimit > cycles ? Int(min(UInt64(Self.repeatChunk), runLimit &- cycles)) : 1
     let movsOrStos = opcode == 0xA4 || opcode == 0xA5 || opcode == 0xAA || opcode == 0xAB
-    if repeating && movsOrStos && addressSize32 && !directionDown {
+    if repeating && movsOrStos && addressSize32 && !directionDown && !debugTraps.watching {
       iterations = repeatInBulk(opcode, size: size, sourceSegment: sourceSegment, chunk: chunk)
     }
     while true {
