@@ -62,7 +62,7 @@ public struct MachineDump: Sendable, Codable {
     for (kind, count) in machine.tracer.counts { kinds[kind.rawValue] = count }
     counters = Counters(
       cycles: cpu.cycles, instructions: cpu.instructions,
-      virtualNanoseconds: cpu.cycles * 1_000_000_000 / Scheduler.nominalHz,
+      virtualNanoseconds: Scheduler.nanoseconds(cycles: cpu.cycles),
       interruptsPerIRQ: machine.tracer.interruptsPerIRQ, traceEvents: kinds,
       keyboardOverruns: machine.keyboard.state.overruns, serialDroppedInput: machine.uart.droppedInput,
       tripleFaults: cpu.tripleFaults, resets: machine.resets, postCode: machine.post.lastCode,

@@ -39,6 +39,12 @@ public final class Scheduler {
   /// The time of the earliest pending event, or `UInt64.max` when none is pending.
   public var nextEventTime: UInt64 { entries.first?.time ?? .max }
 
+  /// Converts cycles of virtual time to nanoseconds (whole seconds and the rest apart: cycles × 10⁹ would overflow
+  /// after 184 s).
+  public static func nanoseconds(cycles: UInt64) -> UInt64 {
+    cycles / nominalHz * 1_000_000_000 + cycles % nominalHz * 1_000_000_000 / nominalHz
+  }
+
   /// Converts a duration in nanoseconds of virtual time to cycles.
   public static func cycles(nanoseconds: UInt64) -> UInt64 {
     let product = nanoseconds.multipliedFullWidth(by: nominalHz)

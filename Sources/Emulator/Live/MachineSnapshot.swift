@@ -149,5 +149,5 @@ public struct MachineSnapshot: Sendable {
   public static let codeBefore: UInt32 = 48
   public static let codeAfter: UInt32 = 80
 
-  public var virtualNanoseconds: UInt64 { processor.cycles * 1_000_000_000 / Scheduler.nominalHz }
+  public var virtualNanoseconds: UInt64 { Scheduler.nanoseconds(cycles: processor.cycles) }
 }

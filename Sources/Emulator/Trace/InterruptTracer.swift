@@ -234,7 +234,9 @@ public final class InterruptTracer {
   public func events(from first: UInt64, limit: Int) -> (events: [TraceEvent], skipped: UInt64) {
     let next = ring.next
     guard first < next else { return ([], 0) }
-    let start = max(first, ring.oldest, next &- UInt64(max(0, limit)))
+    let limit = UInt64(max(0, limit))
+    let newest = next > limit ? next - limit : 0  // the first of the newest `limit` records
+    let start = max(first, ring.oldest, newest)
     var events: [TraceEvent] = []
     events.reserveCapacity(Int(next &- start))
     var sequence = start
@@ -247,7 +249,7 @@ public final class InterruptTracer {
 
   /// The newest `count` finished events.
   public func recent(_ count: Int) -> [TraceEvent] {
-    events(from: ring.next &- UInt64(min(count, ring.count)), limit: count).events
+    events(from: ring.next - UInt64(min(max(0, count), ring.count)), limit: count).events
   }
 
   private func event(_ record: TraceRecord) -> TraceEvent {

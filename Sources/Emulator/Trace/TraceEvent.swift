@@ -82,7 +82,7 @@ public struct TraceEvent: Sendable, Equatable, Codable {
   public init(kind: Kind, cycle: UInt64, source: String) {
     self.kind = kind
     self.cycle = cycle
-    self.timeNanoseconds = cycle * 1_000_000_000 / Scheduler.nominalHz
+    self.timeNanoseconds = Scheduler.nanoseconds(cycles: cycle)
     self.source = source
   }
 }

@@ -142,3 +142,35 @@ struct SplitMix {
     return z ^ (z >> 31)
   }
 }
+
+/// Reading the trace ring by sequence number.
+struct TraceReadingTests {
+  @Test func aSnapshotCarriesTheRecordsFinishedSinceThePreviousOneWhileTheRingIsYoung() {
+    let machine = Machine()
+    for index in 0..<5 { machine.noteDropped(source: "host", detail: "record \(index)") }
+    let first = machine.snapshot(number: 1, traceFrom: 0)
+    #expect(first.trace.map(\.detail) == (0..<5).map { "record \($0)" })
+    #expect(first.traceSkipped == 0)
+    #expect(first.traceSequence == 5)
+    machine.noteDropped(source: "host", detail: "record 5")
+    let second = machine.snapshot(number: 2, traceFrom: first.traceSequence)
+    #expect(second.trace.map(\.sequence) == [5])
+    #expect(second.traceSkipped == 0)
+  }
+
+  @Test func overTheLimitOnlyTheNewestAreCarriedAndTheRestCounted() {
+    let machine = Machine()
+    let total = MachineSnapshot.traceLimit + 10
+    for index in 0..<total { machine.noteDropped(source: "host", detail: "record \(index)") }
+    let snapshot = machine.snapshot(number: 1, traceFrom: 0)
+    #expect(snapshot.trace.count == MachineSnapshot.traceLimit)
+    #expect(snapshot.trace.first?.sequence == 10)
+    #expect(snapshot.traceSkipped == 10)
+  }
+
+  @Test func virtualTimeInNanosecondsDoesNotOverflowAfterThreeMinutes() {
+    let cycles: UInt64 = 200 * Scheduler.nominalHz + 3  // 200 s and 30 ns at 100 MHz
+    #expect(Scheduler.nanoseconds(cycles: cycles) == 200_000_000_030)
+    #expect(TraceEvent(kind: .nmi, cycle: cycles, source: "nmi").timeNanoseconds == 200_000_000_030)
+  }
+}
