@@ -37,7 +37,7 @@ enum PICPane: Pane {
     row("IRQ", irqs: irqs, line: &line, on: &canvas) { irq in (String(irq), .role(.header)) }
     row("dev", irqs: irqs, line: &line, on: &canvas) { irq in
       let device = Board.shortName(irq: irq)
-      return (device ?? "·", .role(device == nil ? .dim : .label))
+      return (device ?? "", .role(.label))
     }
     let registers: [(String, UInt8, HighlightHistory.PICRegister, Role)] = [
       ("IRR", chip.irr, .irr, .irr), ("ISR", chip.isr, .isr, .isr), ("IMR", chip.imr, .imr, .imr),
