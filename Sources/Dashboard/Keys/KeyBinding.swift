@@ -97,10 +97,10 @@ public enum KeyTable {
       KeyBinding(.down, .afterPrefix, .scroll(1), help: "scroll down / next row"),
       KeyBinding(.pageUp, .afterPrefix, .page(-1), help: "scroll up a page"),
       KeyBinding(.pageDown, .afterPrefix, .page(1), help: "scroll down a page"),
-      KeyBinding(.character("j"), .afterPrefix, .jumpToNow, help: "jump to now / the vector in flight"),
+      KeyBinding(.character("j"), .afterPrefix, .jumpToNow, help: "follow now / vector in flight"),
     ]
     + PaneID.allCases.map { pane in
-      KeyBinding(.alt(.character(pane.hotkey)), .direct, .focus(pane), help: "focus \(pane.title)")
+      KeyBinding(.alt(.character(pane.hotkey)), .direct, .focus(pane), help: "focus a pane by its number")
     }
 
   /// The binding for `key` pressed on its own or after Ctrl-A, with its index in `bindings`.

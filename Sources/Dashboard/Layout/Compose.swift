@@ -23,7 +23,7 @@ public func compose(
   StatusLine.draw(context, in: layout.status, on: &canvas)
   targets += KeyBar.draw(in: layout.keyBar, on: &canvas)
   if state.helpVisible {
-    HelpScreen.draw(in: Rect(x: 0, y: 0, width: size.width, height: size.height - 1), on: &canvas)
+    HelpScreen.draw(in: Rect(x: 0, y: 0, width: size.width, height: size.height - 2), on: &canvas)
   }
   return (canvas, targets)
 }

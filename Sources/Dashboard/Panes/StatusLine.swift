@@ -34,9 +34,10 @@ enum KeyBar {
     var column = area.x
     for (index, binding) in KeyTable.bindings.enumerated() {
       guard let label = binding.label else { continue }
-      let key = (binding.scope == .afterPrefix ? "^A" : "") + KeyBinding.name(of: binding.key)
+      let name = binding.key == .character(" ") ? "␣" : KeyBinding.name(of: binding.key)
+      let key = (binding.scope == .afterPrefix ? "^A" : "") + name
       let width = Canvas.cellWidth(of: key) + Canvas.cellWidth(of: label) + 1
-      guard column + width <= area.maxX else { break }
+      guard column + width - 1 <= area.maxX else { break }
       canvas.put(key, row: area.y, column: column, style: .role(.keyLabel), clip: area)
       canvas.put(label, row: area.y, column: column + Canvas.cellWidth(of: key), style: .role(.keyBar), clip: area)
       targets.append(ClickTarget(Rect(x: column, y: area.y, width: width - 1, height: 1), .binding(index)))
@@ -46,33 +47,48 @@ enum KeyBar {
   }
 }
 
-/// The F1 screen, generated from the key table: every binding's key and help line, in as many columns as fit.
+/// The F1 screen, generated from the key table: every binding's key and help line, in as many columns as fit. The
+/// Alt-digit pane bindings share one line.
 enum HelpScreen {
   static let footer = "Every other key goes to the guest (keyboard or COM1). F1 or any key closes."
+  /// Cells for the key column.
+  static let keyWidth = 9
 
-  static var entries: [String] {
-    KeyTable.bindings.map { Format.pad($0.keyName, 8) + $0.help }
+  /// (keys, help) lines in table order.
+  static var entries: [(String, String)] {
+    var entries: [(String, String)] = []
+    var focusShown = false
+    for binding in KeyTable.bindings {
+      if case .focus = binding.command {
+        if !focusShown { entries.append(("M-1..M-0", binding.help)) }
+        focusShown = true
+      } else {
+        entries.append((binding.keyName, binding.help))
+      }
+    }
+    return entries
   }
 
   static func draw(in bounds: Rect, on canvas: inout Canvas) {
     let entries = self.entries
-    let entryWidth = entries.map(\.count).max() ?? 0
-    let usable = Rect(x: bounds.x + 1, y: bounds.y + 1, width: bounds.width - 2, height: bounds.height - 2)
-    let rowsPerColumn = max(1, usable.height - 4)
-    let columns = max(1, (entries.count + rowsPerColumn - 1) / rowsPerColumn)
-    let width = min(usable.width, max(columns * (entryWidth + 2) + 2, footer.count + 4))
+    let entryWidth = keyWidth + (entries.map { $0.1.count }.max() ?? 0)
+    // Inside the frame: a blank column on the left, then columns of entries one cell apart; rows for the entries,
+    // a blank row above and below, and the footer.
+    let maxRows = max(1, bounds.height - 5)
+    let columns = max(1, (entries.count + maxRows - 1) / maxRows)
     let rows = (entries.count + columns - 1) / columns
-    let height = min(usable.height, rows + 4)
+    let width = min(bounds.width, max(columns * (entryWidth + 1) + 3, footer.count + 4))
+    let height = min(bounds.height, rows + 5)
     let frame = Rect(
-      x: usable.x + (usable.width - width) / 2, y: usable.y + (usable.height - height) / 2, width: width,
+      x: bounds.x + (bounds.width - width) / 2, y: bounds.y + (bounds.height - height) / 2, width: width,
       height: height)
     canvas.fill(frame)
     let inner = canvas.box(frame, title: "Help: irqscope keys", focused: true)
-    for (index, entry) in entries.enumerated() {
-      let column = inner.x + 1 + (index / rows) * (entryWidth + 2)
+    for (index, (keys, help)) in entries.enumerated() {
+      let column = inner.x + 1 + (index / rows) * (entryWidth + 1)
       let row = inner.y + 1 + index % rows
-      let keyEnd = canvas.put(String(entry.prefix(8)), row: row, column: column, style: .role(.keyLabel), clip: inner)
-      canvas.put(String(entry.dropFirst(8)), row: row, column: keyEnd, style: .role(.text), clip: inner)
+      canvas.put(Format.pad(keys, keyWidth), row: row, column: column, style: .role(.keyLabel), clip: inner)
+      canvas.put(help, row: row, column: column + keyWidth, style: .role(.text), clip: inner)
     }
     canvas.put(footer, row: inner.maxY - 1, column: inner.x + 1, style: .role(.dim), clip: inner)
   }

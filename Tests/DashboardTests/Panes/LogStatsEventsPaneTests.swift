@@ -13,7 +13,8 @@ struct LogStatsEventsPaneTests {
       irq: 0, vector: 0x20, cycle: 2000, eoi: 2500, latency: 120, source: "pit", handler: "timer_isr")
     var state = DashboardState()
     state.observe(SnapshotFixture.make(cycles: 4000) { $0.trace = [inner, outer] }, previous: nil)
-    let (canvas, _) = SnapshotFixture.render(.log, SnapshotFixture.make(cycles: 4000), state: state, width: 90, height: 3)
+    let (canvas, _) = SnapshotFixture.render(
+      .log, SnapshotFixture.make(cycles: 4000), state: state, width: 90, height: 3)
     #expect(
       SnapshotFixture.trimmed(canvas) == [
         "time s     source   what   vec handler                n  latency EOI after",

@@ -5,8 +5,10 @@ import Testing
 
 struct RegistersPaneTests {
   /// EAX…EDI in encoding order (EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI) with recognisable values.
-  static let registers: [UInt32] = [0xAAAA_0001, 0xCCCC_0002, 0xDDDD_0003, 0xBBBB_0004, 0x0009_FFF0, 0x0009_FFF8,
-    0x5151_0007, 0xD1D1_0008]
+  static let registers: [UInt32] = [
+    0xAAAA_0001, 0xCCCC_0002, 0xDDDD_0003, 0xBBBB_0004, 0x0009_FFF0, 0x0009_FFF8,
+    0x5151_0007, 0xD1D1_0008,
+  ]
 
   static func snapshot(eflags: UInt32) -> MachineSnapshot {
     SnapshotFixture.make(cycles: 1_000_000) {

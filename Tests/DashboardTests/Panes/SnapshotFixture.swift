@@ -49,9 +49,10 @@ enum SnapshotFixture {
   }
 
   /// An IRQ trace record as the tracer writes it.
-  static func irqEvent(irq: Int, vector: Int, cycle: UInt64, eoi: UInt64? = nil, latency: UInt64? = nil,
-    source: String = "keyboard", handler: String? = nil) -> TraceEvent
-  {
+  static func irqEvent(
+    irq: Int, vector: Int, cycle: UInt64, eoi: UInt64? = nil, latency: UInt64? = nil,
+    source: String = "keyboard", handler: String? = nil
+  ) -> TraceEvent {
     var event = TraceEvent(kind: .irq, cycle: cycle, source: source)
     event.irq = irq
     event.vector = vector
