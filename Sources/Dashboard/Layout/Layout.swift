@@ -92,8 +92,21 @@ public struct Layout: Sendable, Equatable {
       }
       return frames
     }
-    let screenRows = min(screenHeight, content.height / 2)
+    let wanted = companion.preferredHeight(width: content.width) ?? content.height / 2
+    let screenRows = min(screenHeight, max(6, content.height - wanted), max(6, content.height / 2))
     let (top, bottom) = content.splitTop(screenRows)
     return [Frame(pane: .screen, rect: top), Frame(pane: companion, rect: bottom)]
+  }
+}
+
+extension PaneID {
+  /// Rows (frame included) the pane needs to show everything at this width, for panes of a fixed size; nil for the
+  /// ones that scroll and take what they get.
+  func preferredHeight(width: Int) -> Int? {
+    switch self {
+    case .pic: width >= 2 * PICPane.chipWidth + 4 ? 9 : 16
+    case .registers: 15
+    default: nil
+    }
   }
 }

@@ -8,13 +8,19 @@ enum PICPane: Pane {
   /// Cells per IR column; the row label takes one column's width too.
   static let columnWidth = 4
 
+  /// Cells one chip takes: the label column and eight IR columns.
+  static let chipWidth = columnWidth * 9
+
   static func draw(_ context: PaneContext, in area: Rect, on canvas: inout Canvas) -> [ClickTarget] {
     let pic = context.snapshot.pic
-    var line = LineWriter(area)
     var targets: [ClickTarget] = []
+    // Side by side when both chips fit with a gap, else the slave under the master.
+    let sideBySide = area.width >= 2 * chipWidth + 2
+    var line = LineWriter(sideBySide ? area.splitLeft(chipWidth).left : area)
     drawChip(
       pic.master, name: "master", firstIRQ: 0, int: pic.intr, intName: "INTR", context: context,
       line: &line, targets: &targets, on: &canvas)
+    if sideBySide { line = LineWriter(area.splitLeft(chipWidth + 2).rest) }
     drawChip(
       pic.slave, name: "slave ", firstIRQ: 8, int: pic.slaveINT, intName: "INT", context: context,
       line: &line, targets: &targets, on: &canvas)

@@ -35,7 +35,9 @@ public struct DashboardState: Sendable {
 
   /// Folds a new snapshot into the log and the highlight history. Call once per snapshot, not per redraw.
   public mutating func observe(_ snapshot: MachineSnapshot, previous: MachineSnapshot?) {
-    log.append(snapshot.trace, skipped: snapshot.traceSkipped)
+    // A snapshot cannot have skipped more records than the machine ever finished (guards against a bogus count).
+    let skipped = snapshot.traceSkipped <= snapshot.traceSequence ? snapshot.traceSkipped : 0
+    log.append(snapshot.trace, skipped: skipped)
     let advanced = previous.map { $0.processor.cycles != snapshot.processor.cycles } ?? true
     if advanced || !snapshot.trace.isEmpty { history.advance() }
     ChangeDetector.mark(snapshot, previous: previous, into: &history)

@@ -16,7 +16,7 @@ public struct InterruptLog: Sendable {
 
   /// Adds a snapshot's new records, each at its place in time.
   public mutating func append(_ new: [TraceEvent], skipped: UInt64 = 0) {
-    self.skipped += skipped
+    self.skipped &+= skipped
     for event in new {
       var index = events.count
       while index > 0 && events[index - 1].cycle > event.cycle { index -= 1 }
@@ -25,7 +25,7 @@ public struct InterruptLog: Sendable {
     if events.count > InterruptLog.capacity {
       let excess = events.count - InterruptLog.capacity + InterruptLog.capacity / 4
       events.removeFirst(excess)
-      self.skipped += UInt64(excess)
+      self.skipped &+= UInt64(excess)
     }
   }
 

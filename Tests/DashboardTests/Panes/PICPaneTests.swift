@@ -119,3 +119,24 @@ struct PICPaneTests {
     #expect(actions.first == .machine(.toggleMask(irq: 11)))
   }
 }
+
+struct PICPaneWideTests {
+  @Test func aWidePaneShowsTheChipsSideBySide() {
+    let snapshot = SnapshotFixture.make { $0.pic = SnapshotFixture.pic(irr: 0x0802, imr: 0x0001) }
+    let (canvas, targets) = SnapshotFixture.render(.pic, snapshot, width: 78, height: 7)
+    #expect(
+      SnapshotFixture.trimmed(canvas) == [
+        "master base 20 AEOI SFNM SMM INTR     slave  base 28 AEOI SFNM SMM INT",
+        "IRQ    0   1   2   3   4   5   6   7  IRQ    8   9  10  11  12  13  14  15",
+        "dev  pit kbd slv    com1              dev              nic",
+        "IRR    0   1   0   0   0   0   0   0  IRR    0   0   0   1   0   0   0   0",
+        "ISR    0   0   0   0   0   0   0   0  ISR    0   0   0   0   0   0   0   0",
+        "IMR    1   0   0   0   0   0   0   0  IMR    0   0   0   0   0   0   0   0",
+        "trig   E   E   E   E   E   E   E   E  trig   E   E   E   E   E   E   E   E",
+      ])
+    // IRQ 11's bit: the slave starts at column 38; its label column, then three IR columns, right-aligned.
+    #expect(canvas[3, 38 + 4 + 4 * 3 + 3].style == .role(.irr))
+    let slaveMask = targets.first { $0.kind == .toggleMask(irq: 11) }
+    #expect(slaveMask?.rect == Rect(x: 38 + 4 + 4 * 3, y: 5, width: 4, height: 1))
+  }
+}
