@@ -105,6 +105,10 @@ public enum KeyDispatch {
       scroll(pane, by: mouse.action == .wheelUp ? -wheelRows : wheelRows, state: &state)
       return [.redraw]
     case .press(let button):
+      if state.helpVisible {  // the help screen covers the panes: a click closes it
+        state.helpVisible = false
+        return [.redraw]
+      }
       guard button == 1, let target = hits.last else { return [] }
       switch target.kind {
       case .pane(let pane):

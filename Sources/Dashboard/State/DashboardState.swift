@@ -41,5 +41,24 @@ public struct DashboardState: Sendable {
     let advanced = previous.map { $0.processor.cycles != snapshot.processor.cycles } ?? true
     if advanced || !snapshot.trace.isEmpty { history.advance() }
     ChangeDetector.mark(snapshot, previous: previous, into: &history)
+    if let selected = selectedDescriptor {
+      let count = selected.ring == .rx ? snapshot.nic.rxRing.count : snapshot.nic.txRing.count
+      selectedDescriptor = count == 0 ? nil : DescriptorRef(selected.ring, min(selected.index, count - 1))
+    }
+  }
+
+  /// The guest-physical buffer of the selected descriptor and how many bytes to preview: the caller reads them from
+  /// guest memory (on the machine's queue) and puts them in `descriptorPreview`. The snapshot carries no buffers.
+  public func previewRequest(in snapshot: MachineSnapshot) -> (address: UInt64, length: Int)? {
+    guard let selected = selectedDescriptor else { return nil }
+    switch selected.ring {
+    case .rx:
+      guard let slot = snapshot.nic.rxRing.first(where: { $0.index == selected.index }) else { return nil }
+      // A descriptor the card has not filled has length 0: show the start of the buffer anyway.
+      return (slot.bufferAddress, Int(slot.length == 0 ? 64 : slot.length))
+    case .tx:
+      guard let slot = snapshot.nic.txRing.first(where: { $0.index == selected.index }) else { return nil }
+      return (slot.bufferAddress, Int(slot.length))
+    }
   }
 }

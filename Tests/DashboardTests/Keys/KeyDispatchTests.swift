@@ -141,3 +141,15 @@ struct KeyDispatchTests {
     #expect(clicked.focused == .log)
   }
 }
+
+struct HelpClickTests {
+  @Test func aClickClosesTheHelpScreen() {
+    var state = DashboardState()
+    state.helpVisible = true
+    let targets = [ClickTarget(Rect(x: 0, y: 0, width: 10, height: 10), .toggleMask(irq: 1))]
+    let (closed, actions) = KeyDispatch.handle(
+      .mouse(MouseEvent(row: 1, column: 1, action: .press(button: 1))), state: state, targets: targets)
+    #expect(!closed.helpVisible)
+    #expect(actions == [.redraw])
+  }
+}

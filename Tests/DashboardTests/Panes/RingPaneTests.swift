@@ -72,3 +72,27 @@ struct RingPaneTests {
     #expect(SnapshotFixture.trimmed(canvas).contains("TX #1: buffer bytes not available"))
   }
 }
+
+struct DescriptorSelectionTests {
+  @Test func theCallerIsToldWhichBufferToReadForThePreview() {
+    var state = DashboardState()
+    state.selectedDescriptor = DescriptorRef(.rx, 0)
+    let request = state.previewRequest(in: RingPaneTests.snapshot())
+    #expect(request?.address == 0x0020_0000)
+    #expect(request?.length == 64)
+    state.selectedDescriptor = DescriptorRef(.tx, 1)
+    #expect(state.previewRequest(in: RingPaneTests.snapshot())?.address == 0x0030_0800)
+  }
+
+  @Test func aSelectionPastTheRingsEndIsPulledBackOnTheNextSnapshot() {
+    var state = DashboardState()
+    state.focused = .ring
+    state.selectedDescriptor = DescriptorRef(.rx, 2)
+    for _ in 0..<5 {
+      state = KeyDispatch.handle(.control("a"), state: state).0; state = KeyDispatch.handle(.down, state: state).0
+    }
+    #expect(state.selectedDescriptor == DescriptorRef(.rx, 7))
+    state.observe(RingPaneTests.snapshot(), previous: nil)
+    #expect(state.selectedDescriptor == DescriptorRef(.rx, 3))  // the ring has 4 slots
+  }
+}
