@@ -1,0 +1,95 @@
+import Emulator
+
+/// One row above the key bar: running or paused, speed, virtual time, host keys queued and dropped, where typing
+/// goes, a pending Ctrl-A, and why the machine stopped.
+enum StatusLine {
+  static func draw(_ context: PaneContext, in area: Rect, on canvas: inout Canvas) {
+    let snapshot = context.snapshot
+    let host = snapshot.host
+    canvas.fill(area, style: .role(.status))
+    var line = LineWriter(area)
+    line.put(host.paused ? " ❚❚ paused " : " ▶ running ", host.paused ? .warning : .good, on: &canvas)
+    let speed = host.speed.map { Format.fixed($0, $0 < 1 ? 2 : 0) + "×" } ?? "max"
+    line.put(" speed " + speed, .status, on: &canvas)
+    line.put("  t " + Format.seconds(nanoseconds: snapshot.virtualNanoseconds) + "s", .status, on: &canvas)
+    line.put("  keys queued \(host.keysQueued)", .status, on: &canvas)
+    line.put(" dropped \(host.keysDropped)", host.keysDropped > 0 ? .warning : .status, on: &canvas)
+    line.put("  typing → " + context.state.inputTarget.description, .status, on: &canvas)
+    switch context.state.prefix {
+    case .none: break
+    case .controlA: line.put("  ^A…", .active, on: &canvas)
+    case .maskDigit: line.put("  ^A m: IRQ 0-f?", .active, on: &canvas)
+    }
+    if let reason = host.stopReason { line.put("  " + reason, .warning, on: &canvas) }
+    if let status = snapshot.exitStatus { line.put("  guest exit \(status)", .warning, on: &canvas) }
+  }
+}
+
+/// The bottom bar, htop style: the labelled bindings of the key table, in table order, as far as they fit. Each label
+/// is a click target that does what its key does.
+enum KeyBar {
+  static func draw(in area: Rect, on canvas: inout Canvas) -> [ClickTarget] {
+    canvas.fill(area, style: .role(.keyBar))
+    var targets: [ClickTarget] = []
+    var column = area.x
+    for (index, binding) in KeyTable.bindings.enumerated() {
+      guard let label = binding.label else { continue }
+      let name = binding.key == .character(" ") ? "␣" : KeyBinding.name(of: binding.key)
+      let key = (binding.scope == .afterPrefix ? "^A" : "") + name
+      let width = Canvas.cellWidth(of: key) + Canvas.cellWidth(of: label) + 1
+      guard column + width - 1 <= area.maxX else { break }
+      canvas.put(key, row: area.y, column: column, style: .role(.keyLabel), clip: area)
+      canvas.put(label, row: area.y, column: column + Canvas.cellWidth(of: key), style: .role(.keyBar), clip: area)
+      targets.append(ClickTarget(Rect(x: column, y: area.y, width: width - 1, height: 1), .binding(index)))
+      column += width
+    }
+    return targets
+  }
+}
+
+/// The F1 screen, generated from the key table: every binding's key and help line, in as many columns as fit. The
+/// Alt-digit pane bindings share one line.
+enum HelpScreen {
+  static let footer = "Every other key goes to the guest (keyboard or COM1). F1 or any key closes."
+  /// Cells for the key column.
+  static let keyWidth = 9
+
+  /// (keys, help) lines in table order.
+  static var entries: [(String, String)] {
+    var entries: [(String, String)] = []
+    var focusShown = false
+    for binding in KeyTable.bindings {
+      if case .focus = binding.command {
+        if !focusShown { entries.append(("M-1..M-0", binding.help)) }
+        focusShown = true
+      } else {
+        entries.append((binding.keyName, binding.help))
+      }
+    }
+    return entries
+  }
+
+  static func draw(in bounds: Rect, on canvas: inout Canvas) {
+    let entries = self.entries
+    let entryWidth = keyWidth + (entries.map { $0.1.count }.max() ?? 0)
+    // Inside the frame: a blank column on the left, then columns of entries one cell apart; rows for the entries,
+    // a blank row above and below, and the footer.
+    let maxRows = max(1, bounds.height - 5)
+    let columns = max(1, (entries.count + maxRows - 1) / maxRows)
+    let rows = (entries.count + columns - 1) / columns
+    let width = min(bounds.width, max(columns * (entryWidth + 1) + 3, footer.count + 4))
+    let height = min(bounds.height, rows + 5)
+    let frame = Rect(
+      x: bounds.x + (bounds.width - width) / 2, y: bounds.y + (bounds.height - height) / 2, width: width,
+      height: height)
+    canvas.fill(frame)
+    let inner = canvas.box(frame, title: "Help: irqscope keys", focused: true)
+    for (index, (keys, help)) in entries.enumerated() {
+      let column = inner.x + 1 + (index / rows) * (entryWidth + 1)
+      let row = inner.y + 1 + index % rows
+      canvas.put(Format.pad(keys, keyWidth), row: row, column: column, style: .role(.keyLabel), clip: inner)
+      canvas.put(help, row: row, column: column + keyWidth, style: .role(.text), clip: inner)
+    }
+    canvas.put(footer, row: inner.maxY - 1, column: inner.x + 1, style: .role(.dim), clip: inner)
+  }
+}
