@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Builds the teaching kernel (Guest/kernel/*.c, boot.S, link.ld) into Sources/Emulator/Resources/kernel.elf with the
-# Swift toolchain's clang and ld.lld. The tests run the same commands (Tests/EmulatorTests/TeachingKernel) and fail
-# when the committed kernel.elf differs from what this source builds.
+# Builds the teaching kernel (Guest/kernel/*.c, boot.S, link.ld) into Sources/Emulator/Resources/kernel.elf (or the
+# path given as the first argument) with the Swift toolchain's clang and ld.lld (CLANG and LLD override them). The
+# tests run this script into a scratch directory and fail when the committed kernel.elf differs from what it builds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out="$here/../../Sources/Emulator/Resources/kernel.elf"
-toolchain=$(dirname "$(readlink -f "$(command -v swiftc)")")
-clang="$toolchain/clang"; [ -x "$clang" ] || clang=clang
-lld="$toolchain/ld.lld"; [ -x "$lld" ] || lld=ld.lld
+out="${1:-$here/../../Sources/Emulator/Resources/kernel.elf}"
+toolchain=$(dirname "$(readlink -f "$(command -v swiftc || echo /usr/bin/swiftc)")")
+clang="${CLANG:-$toolchain/clang}"; [ -x "$clang" ] || clang=clang
+lld="${LLD:-$toolchain/ld.lld}"; [ -x "$lld" ] || lld=ld.lld
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cflags=(--target=i386-unknown-none-elf -ffreestanding -nostdlib -mgeneral-regs-only -march=i686 -fno-pic
   -fno-stack-protector -fno-asynchronous-unwind-tables -O2 -Wall -Wextra -Werror)

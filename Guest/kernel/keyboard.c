@@ -13,6 +13,12 @@ void keyboard_init(void) {
 }
 
 void keyboard_top_half(void) {
+  /* No byte waiting (OBF clear): a request latched while the line was masked whose byte someone already read (the
+   * `busy` command polls the port). Port 0x60 would return that byte again, so read nothing. */
+  if (!(inb(0x64) & 0x01)) {
+    pic_eoi(IRQ_KEYBOARD);
+    return;
+  }
   event_push(EV_KEY, inb(0x60));
   if (keyboard_skip_eoi) {
     /* `noeoi`: ISR bit 1 stays set, so IRQ 1 and every lower-priority line (2-7, and the slave behind IR2) wait. */
