@@ -344,7 +344,7 @@ static void run(char *line) {
   } else if (!strcmp(line, "sti")) {
     uint32_t r = (uint32_t)syscall3(SYS_DEMO, DEMO_STI, 0, 0);
     print("sti: IF=");
-    print_dec(r >> 9 & 1);
+    print_dec(r & 1);
     print(", IMR master 0x");
     print_hex(r >> 8 & 0xFF, 2);
     print(", slave 0x");

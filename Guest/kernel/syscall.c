@@ -96,7 +96,7 @@ static uint32_t demo(uint32_t op, uint32_t argument) {
     return 0;
   case DEMO_STI: {
     sti();
-    return read_eflags() | (uint32_t)inb(0x21) << 8 | (uint32_t)inb(0xA1) << 16;
+    return (read_eflags() >> 9 & 1) | (uint32_t)inb(0x21) << 8 | (uint32_t)inb(0xA1) << 16;
   }
   case DEMO_MASK:
   case DEMO_UNMASK:

@@ -24,7 +24,7 @@ enum { POLL_CONSOLE = 1, POLL_PACKET = 2 };
 enum { SPAWN_SPIN = 1 };
 enum {
   DEMO_CLI = 1, /* (ms): interrupts off in the kernel for that long */
-  DEMO_STI,     /* (): returns EFLAGS with IF, the master IMR in bits 8-15 and the slave IMR in bits 16-23 */
+  DEMO_STI,     /* (): returns IF in bit 0, the master IMR in bits 8-15 and the slave IMR in bits 16-23 */
   DEMO_MASK,    /* (irq) */
   DEMO_UNMASK,  /* (irq) */
   DEMO_NOEOI,   /* (): the keyboard's next top half withholds its EOI */
