@@ -40,7 +40,7 @@
  *        WAIT_EVENTS waiter (kind EV_KEY carries the ASCII character; EV_NIC the frame length; EV_TIMER ticks)
  *
  * Other symbols: `ticks` (uint32, timer interrupts since boot), `irq_counts` (uint32[256], interrupts and exceptions
- * taken per vector), `stray_count` (uint32, vectors with no handler), `kernel_ready` (1 once the shell runs).
+ * taken per vector), `stray_count` (uint32, vectors with no handler), `kernel_ready` (1 once start-up is done and the shell task exists).
  */
 #ifndef KERNEL_H
 #define KERNEL_H
