@@ -36,6 +36,7 @@ let package = Package(
       name: "Emulator",
       resources: [
         .copy("Resources/bench-cpu.elf"), .copy("Resources/bench-irq.elf"), .copy("Resources/bench-net.elf"),
+        .copy("Resources/kernel.elf"),
       ],
       swiftSettings: emulatorSettings
     ),

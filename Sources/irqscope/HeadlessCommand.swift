@@ -24,7 +24,16 @@ struct HeadlessCommand {
     guard (2...3072).contains(options.memory) else {
       throw InputError(message: "--memory \(options.memory): RAM must be between 2 and 3072 MiB")
     }
-    let kernelBytes = try read(options.kernel, what: "kernel")
+    let kernelName = options.kernel ?? "kernel.elf"
+    let kernelBytes: [UInt8]
+    if let path = options.kernel {
+      kernelBytes = try read(path, what: "kernel")
+    } else {
+      guard let teaching = BuiltInKernel.teaching else {
+        throw InputError(message: "the built-in teaching kernel is missing from this build; pass --kernel FILE")
+      }
+      kernelBytes = teaching.bytes
+    }
     var script: Script?
     var captures: [String: PcapCapture] = [:]
     if let path = options.script {
@@ -59,7 +68,7 @@ struct HeadlessCommand {
     let machine = Machine(configuration: Machine.Configuration(memoryBytes: options.memory << 20))
     machine.rtc.setTime(rtcStart)
     do {
-      try machine.boot(kernel: kernelBytes, fileName: options.kernel, commandLine: options.append)
+      try machine.boot(kernel: kernelBytes, fileName: kernelName, commandLine: options.append)
     } catch {
       throw InputError(message: error.description)
     }

@@ -15,8 +15,11 @@ struct Run: ParsableCommand {
   @Flag(help: "Run without the dashboard, in virtual time only.")
   var headless = false
 
-  @Option(help: "The Multiboot kernel (ELF32, or any file with a Multiboot a.out-kludge header).")
-  var kernel: String
+  @Option(
+    help:
+      "The Multiboot kernel (ELF32, or any file with a Multiboot a.out-kludge header); default: the built-in teaching kernel."
+  )
+  var kernel: String?
 
   @Option(
     help:
