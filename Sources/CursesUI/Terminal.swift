@@ -54,6 +54,16 @@ public final class Terminal {
   public let options: Options
   /// The colours in use: "none" (attributes only), "8", "16", "256" or "24-bit".
   public private(set) var colorDepth: String = "none"
+  /// How many colours the terminal shows (0 without colour), for choosing a theme.
+  public var colourCount: Int {
+    switch colorDepth {
+    case "none": 0
+    case "8": 8
+    case "16": 16
+    case "256": 256
+    default: 1 << 24
+    }
+  }
   private var screen: OpaquePointer?
   private var signalDescriptor: Int32 = -1
   private var closed = false

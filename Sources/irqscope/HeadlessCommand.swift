@@ -21,12 +21,12 @@ struct HeadlessCommand {
   struct InputError: Error { let message: String }
 
   private func runChecked() throws -> Int32 {
-    guard (2...3072).contains(options.memory) else {
-      throw InputError(message: "--memory \(options.memory): RAM must be between 2 and 3072 MiB")
+    guard (2...3072).contains(options.machine.memory) else {
+      throw InputError(message: "--memory \(options.machine.memory): RAM must be between 2 and 3072 MiB")
     }
-    let kernelName = options.kernel ?? "kernel.elf"
+    let kernelName = options.machine.kernel ?? "kernel.elf"
     let kernelBytes: [UInt8]
-    if let path = options.kernel {
+    if let path = options.machine.kernel {
       kernelBytes = try read(path, what: "kernel")
     } else {
       guard let teaching = BuiltInKernel.teaching else {
@@ -45,17 +45,17 @@ struct HeadlessCommand {
         throw InputError(message: error.description)
       }
     }
-    let pcapRate = try options.pcapRate.map { text in
+    let pcapRate = try options.machine.pcapRate.map { text in
       guard let rate = PacketRate.perSecond(text) else {
         throw InputError(message: "--pcap-rate \(text): write a rate of frames per second such as 1000/s")
       }
       return rate
     }
-    if pcapRate != nil && options.pcap == nil {
+    if pcapRate != nil && options.machine.pcap == nil {
       throw InputError(message: "--pcap-rate needs --pcap FILE")
     }
     var capture: PcapCapture?
-    if let path = options.pcap {
+    if let path = options.machine.pcap {
       do {
         capture = try PcapCapture(contentsOf: URL(fileURLWithPath: path))
       } catch {
@@ -65,10 +65,10 @@ struct HeadlessCommand {
     guard let rtcStart = RTC146818.parseTime(options.rtc) else {
       throw InputError(message: "--rtc \(options.rtc): write a UTC time as YYYY-MM-DDTHH:MM:SS")
     }
-    let machine = Machine(configuration: Machine.Configuration(memoryBytes: options.memory << 20))
+    let machine = Machine(configuration: Machine.Configuration(memoryBytes: options.machine.memory << 20))
     machine.rtc.setTime(rtcStart)
     do {
-      try machine.boot(kernel: kernelBytes, fileName: kernelName, commandLine: options.append)
+      try machine.boot(kernel: kernelBytes, fileName: kernelName, commandLine: options.machine.append)
     } catch {
       throw InputError(message: error.description)
     }

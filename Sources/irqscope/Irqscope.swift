@@ -7,6 +7,8 @@ struct Irqscope: ParsableCommand {
     commandName: "irqscope",
     abstract: "An i386 PC emulator that shows the interrupt path: devices, the 8259A PICs, the IDT, the CPU.",
     discussion: """
+      Watch the built-in teaching kernel (or any Multiboot kernel) live: type to fire IRQ 1, F1 for help:
+        irqscope [--kernel kernel.elf]
       Boot a Multiboot kernel headless, with a script, a trace and a dump:
         irqscope run --headless --kernel kernel.elf --script demo.irqs --trace trace.jsonl
       Measure the emulator:
@@ -15,6 +17,7 @@ struct Irqscope: ParsableCommand {
       Check the CPU against the host processor:
         irqscope conformance --cases 1000000
       """,
-    subcommands: [Run.self, Bench.self, ConformanceCommand.self, Keys.self]
+    subcommands: [DashboardCLI.self, Run.self, Bench.self, ConformanceCommand.self, Keys.self],
+    defaultSubcommand: DashboardCLI.self
   )
 }

@@ -15,11 +15,7 @@ struct Run: ParsableCommand {
   @Flag(help: "Run without the dashboard, in virtual time only.")
   var headless = false
 
-  @Option(
-    help:
-      "The Multiboot kernel (ELF32, or any file with a Multiboot a.out-kludge header); default: the built-in teaching kernel."
-  )
-  var kernel: String?
+  @OptionGroup var machine: MachineOptions
 
   @Option(
     help:
@@ -44,21 +40,6 @@ struct Run: ParsableCommand {
   @Option(help: "Stop after this many seconds of virtual time (default 10 without a script).")
   var maxSeconds: Double?
 
-  @Option(help: "RAM in MiB.")
-  var memory: Int = 32
-
-  @Option(help: "The kernel command line (Multiboot cmdline after the file name, as QEMU's -append).")
-  var append: String = ""
-
-  @Option(
-    help:
-      "Replay this libpcap capture into the network card at its recorded pace, from when the guest enables the receiver."
-  )
-  var pcap: String?
-
-  @Option(help: "Replay the capture at this many frames per second of virtual time instead (e.g. 1000/s).")
-  var pcapRate: String?
-
   @Option(help: "Start the real-time clock (CMOS) at this UTC time, YYYY-MM-DDTHH:MM:SS.")
   var rtc: String = "2026-01-01T00:00:00"
 
@@ -73,8 +54,11 @@ struct Run: ParsableCommand {
 
   func run() throws {
     guard headless else {
-      FileHandle.standardError.write(Data("irqscope: the dashboard is not built yet; use run --headless\n".utf8))
-      throw ExitCode(2)
+      // `run` without --headless is the dashboard (the same as `irqscope` alone).
+      var dashboard = DashboardCLI()
+      dashboard.machineOptions = machine
+      try dashboard.run()
+      return
     }
     let status = HeadlessCommand(options: self).execute()
     throw ExitCode(status)

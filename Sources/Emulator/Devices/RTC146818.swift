@@ -153,6 +153,12 @@ public final class RTC146818: PortDevice {
 
   /// Parses a `--rtc` value "YYYY-MM-DDTHH:MM:SS" (UTC) into seconds since 1970; nil when malformed.
   public static func parseTime(_ text: String) -> Int64? { CivilTime.parse(text)?.epoch }
+  /// Seconds since 1970 as `--rtc` takes them: YYYY-MM-DDTHH:MM:SS (UTC).
+  public static func formatTime(_ epoch: Int64) -> String {
+    let t = CivilTime(epoch: epoch)
+    func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(t.year)-\(two(t.month))-\(two(t.day))T\(two(t.hour)):\(two(t.minute)):\(two(t.second))"
+  }
   public var state: RTCState {
     refresh()
     return RTCState(

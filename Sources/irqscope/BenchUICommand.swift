@@ -1,0 +1,148 @@
+import ArgumentParser
+import Dashboard
+import Dispatch
+import Emulator
+import Foundation
+import Synchronization
+
+/// `irqscope bench ui`: how fast the dashboard composes a frame, how long a key takes to reach the guest's IRQ 1
+/// handler, and what an idle dashboard costs the host.
+struct BenchUI: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ui",
+    abstract: "Frame composition time, key-to-IRQ1-handler latency, and the idle dashboard's CPU use.",
+    discussion: """
+      1. compose: a full frame (every pane, status line, key bar) from a snapshot of the built-in kernel after it
+         booted and took some keys and packets, at 160x50 and 240x70; median and best over --frames frames.
+      2. key latency: the wall time from a key event entering the dashboard's input layer (KeyDispatch) to the
+         guest's IRQ 1 handler starting, with the machine live at --speed 1; median and worst over --keys keys.
+      3. idle: the live machine (guest in hlt) with a snapshot and a composed 160x50 frame 30 times a second for
+         --idle-seconds, as the dashboard does minus the terminal write; process CPU time / wall time.
+      """)
+
+  @Option(help: "Frames to compose at each size.")
+  var frames: Int = 300
+
+  @Option(help: "Keys to time.")
+  var keys: Int = 40
+
+  @Option(help: "Seconds of idle dashboard to measure (0 skips it).")
+  var idleSeconds: Double = 10
+
+  func run() throws {
+    let boot = try MachineOptions.parse([]).bootMachine()
+    let machine = boot.machine
+    machine.run(cycles: Scheduler.nominalHz / 2)  // boot to the prompt
+    _ = machine.type("help\n")
+    try? machine.injectBurst(20)
+    machine.run(cycles: Scheduler.nominalHz / 10)
+    let previous = machine.snapshot(number: 1, traceFrom: 0)
+    machine.run(cycles: Scheduler.nominalHz / 100)
+    let snapshot = machine.snapshot(number: 2, traceFrom: previous.traceSequence)
+    var state = DashboardState()
+    state.observe(previous, previous: nil)
+    state.observe(snapshot, previous: previous)
+    for (width, height) in [(160, 50), (240, 70)] {
+      var times: [Double] = []
+      for _ in 0..<max(1, frames) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let frame = compose(
+          snapshot: snapshot, previous: previous, state: state, size: (width, height), wallSeconds: 1.0 / 30)
+        let end = DispatchTime.now().uptimeNanoseconds
+        precondition(frame.0.width == width)
+        times.append(Double(end - start) / 1e6)
+      }
+      times.sort()
+      print(
+        String(
+          format: "compose %dx%d: median %.3f ms, best %.3f ms (%d frames)", width, height, times[times.count / 2],
+          times[0], times.count))
+    }
+    try keyLatency()
+    if idleSeconds > 0 { try idle() }
+  }
+
+  /// Keys typed through the dashboard's own dispatch into a live machine; the IRQ 1 handler's start is seen by
+  /// the delivery hook on the machine's queue.
+  private func keyLatency() throws {
+    let boot = try MachineOptions.parse([]).bootMachine()
+    let live = LiveMachine(machine: boot.machine, speed: 1)
+    let handlerStarts = Mutex<[UInt64]>([])
+    live.withMachine { machine in
+      machine.run(cycles: Scheduler.nominalHz / 2)
+      let previous = machine.cpu.onDelivery
+      let vector = { UInt8(machine.pics.state.master.base) &+ 1 }
+      machine.cpu.onDelivery = { record in
+        previous?(record)
+        if record.kind == .external && record.vector == vector() {
+          let now = DispatchTime.now().uptimeNanoseconds
+          handlerStarts.withLock { $0.append(now) }
+        }
+      }
+    }
+    live.start()
+    var latencies: [Double] = []
+    var state = DashboardState()
+    for _ in 0..<max(1, keys) {
+      let seen = handlerStarts.withLock { $0.count }
+      let start = DispatchTime.now().uptimeNanoseconds
+      let (next, actions) = KeyDispatch.handle(.character("x"), state: state)
+      state = next
+      for case .machine(let command) in actions { live.send(command) }
+      // The make code's IRQ 1 (the break code follows ~1 ms later): wait for it, at most a second.
+      var arrived: UInt64?
+      while arrived == nil && DispatchTime.now().uptimeNanoseconds - start < 1_000_000_000 {
+        arrived = handlerStarts.withLock { $0.count > seen ? $0[seen] : nil }
+        if arrived == nil { usleep(100) }
+      }
+      guard let arrived else { throw ValidationError("the guest never took IRQ 1 for a typed key") }
+      latencies.append(Double(arrived - start) / 1e6)
+      usleep(20_000)  // let the break code's interrupt pass before the next key
+      handlerStarts.withLock { $0.removeAll() }
+    }
+    live.stop()
+    latencies.sort()
+    print(
+      String(
+        format: "key → IRQ 1 handler: median %.2f ms, worst %.2f ms (%d keys, --speed 1)",
+        latencies[latencies.count / 2], latencies[latencies.count - 1], latencies.count))
+  }
+
+  /// The dashboard's per-frame work at 30 fps against an idle guest, measured as process CPU time.
+  private func idle() throws {
+    let boot = try MachineOptions.parse([]).bootMachine()
+    let live = LiveMachine(machine: boot.machine, speed: 1)
+    live.start()
+    Thread.sleep(forTimeInterval: 1)  // boot to the prompt, where the guest waits in hlt
+    var state = DashboardState()
+    var previous: MachineSnapshot?
+    let before = Self.cpuSeconds()
+    let wallStart = DispatchTime.now().uptimeNanoseconds
+    let frameNanoseconds: UInt64 = 1_000_000_000 / 30
+    var frame: UInt64 = 0
+    while DispatchTime.now().uptimeNanoseconds - wallStart < UInt64(idleSeconds * 1e9) {
+      let snapshot = live.snapshot()
+      state.observe(snapshot, previous: previous)
+      _ = compose(snapshot: snapshot, previous: previous, state: state, size: (160, 50), wallSeconds: 1.0 / 30)
+      previous = snapshot
+      frame += 1
+      let next = wallStart + frame * frameNanoseconds
+      let now = DispatchTime.now().uptimeNanoseconds
+      if next > now { usleep(UInt32((next - now) / 1000)) }
+    }
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
+    let cpu = Self.cpuSeconds() - before
+    live.stop()
+    print(
+      String(
+        format: "idle dashboard (guest in hlt, 30 fps, 160x50, no terminal write): %.1f%% of one core over %.0f s",
+        cpu / wall * 100, wall))
+  }
+
+  static func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+      + Double(usage.ru_stime.tv_usec) / 1e6
+  }
+}
