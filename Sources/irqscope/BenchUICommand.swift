@@ -18,6 +18,8 @@ struct BenchUI: ParsableCommand {
          guest's IRQ 1 handler starting, with the machine live at --speed 1; median and worst over --keys keys.
       3. idle: the live machine (guest in hlt) with a snapshot and a composed 160x50 frame 30 times a second for
          --idle-seconds, as the dashboard does minus the terminal write; process CPU time / wall time.
+      4. drawing: bench cpu's workload live at --speed max while the main thread takes a snapshot and composes a
+         160x50 frame 30 times a second, against the same workload headless; medians of --runs alternating runs.
       """)
 
   @Option(help: "Frames to compose at each size.")
@@ -28,6 +30,9 @@ struct BenchUI: ParsableCommand {
 
   @Option(help: "Seconds of idle dashboard to measure (0 skips it).")
   var idleSeconds: Double = 10
+
+  @Option(help: "Runs of the drawing-versus-headless comparison (0 skips it).")
+  var runs: Int = 3
 
   func run() throws {
     let boot = try MachineOptions.parse([]).bootMachine()
@@ -60,6 +65,52 @@ struct BenchUI: ParsableCommand {
     }
     try keyLatency()
     if idleSeconds > 0 { try idle() }
+    if runs > 0 { try drawing() }
+  }
+
+  /// Guest MIPS with the dashboard drawing against headless, on bench cpu's workload (10 M iterations).
+  private func drawing() throws {
+    guard let workload = BuiltInKernels.benchCPU else { throw ValidationError("the built-in workload is missing") }
+    let iterations: UInt32 = 10_000_000
+    var headless: [Double] = []
+    var live: [Double] = []
+    for _ in 0..<runs {
+      let machine = try BenchHarness.machine(
+        booting: workload, name: "bench-cpu.elf", patch: ["iterations": iterations])
+      let seconds = BenchHarness.seconds {
+        while machine.exitStatus == nil && machine.cpu.cycles < 1 << 40 { machine.run(cycles: 1 << 30) }
+      }
+      headless.append(Double(machine.cpu.instructions) / seconds / 1e6)
+
+      let drawn = try BenchHarness.machine(booting: workload, name: "bench-cpu.elf", patch: ["iterations": iterations])
+      let liveMachine = LiveMachine(machine: drawn, speed: nil)
+      var state = DashboardState()
+      var previous: MachineSnapshot?
+      let start = DispatchTime.now().uptimeNanoseconds
+      liveMachine.start()
+      var frames = 0
+      while true {
+        let snapshot = liveMachine.snapshot()
+        if snapshot.exitStatus != nil { break }
+        state.observe(snapshot, previous: previous)
+        _ = compose(snapshot: snapshot, previous: previous, state: state, size: (160, 50), wallSeconds: 1.0 / 30)
+        previous = snapshot
+        frames += 1
+        usleep(33_333)
+      }
+      let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      let instructions = liveMachine.withMachine { $0.cpu.instructions }
+      liveMachine.stop()
+      live.append(Double(instructions) / wall / 1e6)
+      _ = frames
+    }
+    let h = BenchHarness.median(headless)
+    let l = BenchHarness.median(live)
+    print(
+      String(
+        format:
+          "guest speed: headless median %.1f MIPS, live --speed max with the dashboard drawing %.1f MIPS (%.0f%%)",
+        h, l, l / h * 100))
   }
 
   /// Keys typed through the dashboard's own dispatch into a live machine; the IRQ 1 handler's start is seen by

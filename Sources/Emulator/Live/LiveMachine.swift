@@ -124,8 +124,16 @@ public final class LiveMachine: @unchecked Sendable {
   }
 
   private func runSlice() {
+    guard started else { return applyCommands() }
+    // A command takes effect at the virtual time that corresponds to now: bring a paced machine up to the wall
+    // clock first (it may have slept until its next event), so the stamp, and every latency after it, is honest.
+    if !paused && !runningToInterrupt && machine.exitStatus == nil && speed != nil {
+      let target = cycleAnchor &+ virtualCycles(wallNanoseconds: DispatchTime.now().uptimeNanoseconds &- wallAnchor)
+      if target > machine.cpu.cycles && target &- machine.cpu.cycles <= virtualCycles(wallNanoseconds: 250_000_000) {
+        machine.run(until: target)
+      }
+    }
     applyCommands()
-    guard started else { return }
     if paused || machine.exitStatus != nil {
       timer.schedule(deadline: .now() + .milliseconds(250))  // nothing to run: commands wake the queue
       return
