@@ -71,3 +71,14 @@ extension Machine {
     return (0..<count).map { memory.read8(address &+ UInt32($0)) }
   }
 }
+
+extension Machine {
+  /// The bytes of a kernel variable named in its ELF symbol table (`count` bytes, or the symbol's own size), read
+  /// through the side-effect-free page walk: how the dashboard reads a kernel's own structures. Nil when the
+  /// kernel has no such symbol or the memory is unmapped.
+  public func peekSymbol(_ name: String, count: Int? = nil) -> [UInt8]? {
+    guard let symbols = kernel?.symbols, let address = symbols.address(of: name) else { return nil }
+    let size = count ?? symbols.symbol(containing: address).map { Int($0.symbol.size) } ?? 4
+    return cpu.peekLinearBytes(address, count: max(0, size))
+  }
+}

@@ -174,3 +174,23 @@ struct TraceReadingTests {
     #expect(TraceEvent(kind: .nmi, cycle: cycles, source: "nmi").timeNanoseconds == 200_000_000_030)
   }
 }
+
+/// Kernel variables read by name, through the walk that changes nothing.
+struct SymbolPeekTests {
+  @Test func aKernelVariableIsReadByItsSymbolWithoutTouchingThePageTables() throws {
+    let kernel = try #require(BuiltInKernel.teaching)
+    let machine = Machine()
+    try machine.boot(kernel: kernel.bytes, fileName: kernel.name)
+    machine.run(cycles: Scheduler.nominalHz / 5)  // 200 ms: paging on, the timer ticking at 100 Hz
+    let cr3 = machine.cpu.cr3
+    let directory = (0..<1024).map { machine.memory.read32(cr3 & 0xFFFF_F000 + UInt32($0 * 4)) }
+    let address = try #require(machine.kernel?.symbols.address(of: "ticks"))
+    let bytes = try #require(machine.peekSymbol("ticks", count: 4))
+    let value = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+    // The kernel's identity map puts the variable at the same physical address.
+    #expect(value == machine.memory.read32(address))
+    #expect((15...25).contains(value), "about 20 ticks of a 100 Hz timer in 200 ms, not \(value)")
+    #expect(directory == (0..<1024).map { machine.memory.read32(cr3 & 0xFFFF_F000 + UInt32($0 * 4)) })
+    #expect(machine.peekSymbol("no_such_symbol") == nil)
+  }
+}

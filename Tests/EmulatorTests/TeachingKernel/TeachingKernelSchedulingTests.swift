@@ -24,7 +24,7 @@ struct TeachingKernelSchedulingTests {
     #expect(TeachingKernelView.read(from: run.machine)?.tasks.map(\.name) == ["idle", "shell"])
   }
 
-  /// Executed (not halted) cycles over `milliseconds` of virtual time while the shell waits for a key with
+  /// Busy (not halted) cycles — instructions, port-access time, REP iterations — over `milliseconds` of virtual time while the shell waits for a key with
   /// `command`, then the key.
   private func executedCycles(waitingWith command: String, milliseconds: Int) throws -> (UInt64, String) {
     let run = try TeachingKernelRun.atPrompt()
@@ -32,9 +32,9 @@ struct TeachingKernelSchedulingTests {
     _ = run.machine.type(command + "\n")
     run.wait(milliseconds: 30)
     let cpu = run.machine.cpu
-    let before = cpu.cycles - cpu.cyclesWithoutInstruction
+    let before = cpu.cycles - cpu.haltedCycles
     run.wait(milliseconds: milliseconds)
-    let executed = cpu.cycles - cpu.cyclesWithoutInstruction - before
+    let executed = cpu.cycles - cpu.haltedCycles - before
     try run.script("type \"k\"\n" + #"expect serial "kernel\$ $" within 100ms"#)
     return (executed, run.serial(since: mark))
   }
@@ -43,7 +43,7 @@ struct TeachingKernelSchedulingTests {
     let (busy, busyOutput) = try executedCycles(waitingWith: "busy", milliseconds: 100)
     let (idle, idleOutput) = try executedCycles(waitingWith: "idle", milliseconds: 100)
     let window = Scheduler.cycles(nanoseconds: 100_000_000)
-    #expect(busy > window * 9 / 10)  // spinning on port 0x64: executing nearly every cycle
+    #expect(busy > window * 9 / 10)  // spinning on port 0x64: busy nearly every cycle
     #expect(idle < window / 100)  // halted but for the timer's ten interrupts
     #expect(busyOutput.contains("idle task 0 ms"))
     #expect(idleOutput.contains("; CPU time: shell 0 ms"))
