@@ -82,7 +82,9 @@ public struct TraceEvent: Sendable, Equatable, Codable {
   public init(kind: Kind, cycle: UInt64, source: String) {
     self.kind = kind
     self.cycle = cycle
-    self.timeNanoseconds = cycle * 1_000_000_000 / Scheduler.nominalHz
+    self.timeNanoseconds = Self.nanoseconds(cycle: cycle)
     self.source = source
   }
+
+  static func nanoseconds(cycle: UInt64) -> UInt64 { cycle * 1_000_000_000 / Scheduler.nominalHz }
 }
