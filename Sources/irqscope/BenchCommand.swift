@@ -6,7 +6,7 @@ import Foundation
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure the emulator's speed.",
-    subcommands: [BenchCPU.self, BenchIRQ.self, BenchNet.self, BenchUI.self, BenchBoot.self])
+    subcommands: [BenchCPU.self, BenchIRQ.self, BenchNet.self, BenchSnapshot.self, BenchUI.self, BenchBoot.self])
 }
 
 /// Shared by the benchmarks: boot a kernel with tracing off and time how long the host takes to run it.

@@ -245,9 +245,9 @@ public final class Machine {
   /// The INTA cycle, traced: the PIC's registers before and after, the vector, the IRQ it served.
   private func acknowledgeInterrupt() -> UInt8 {
     guard configuration.tracing else { return pics.acknowledge() }
-    let before = picRegisters()
+    let before = pics.packedRegisters
     let ack = pics.acknowledgeCycle()
-    tracer.acknowledged(ack, polled: false, before: before, after: picRegisters(), at: cpu.cycles)
+    tracer.acknowledged(ack, polled: false, before: before, after: pics.packedRegisters, at: cpu.cycles)
     noteRequests()
     return ack.vector
   }
@@ -335,7 +335,7 @@ public final class Machine {
     let slavePort = port == 0xA0 || port == 0xA1
     let polling = (port == 0x20 || port == 0x21) && pics.master.poll || slavePort && pics.slave.poll
     guard configuration.tracing, polling else { return pics.portRead(port, size: size) }
-    let before = picRegisters()
+    let before = pics.packedRegisters
     let value = pics.portRead(port, size: size)
     let byte = UInt8(truncatingIfNeeded: value)
     if byte & 0x80 != 0 {
@@ -343,7 +343,7 @@ public final class Machine {
       let irq = slavePort ? 8 + level : level
       let chip = slavePort ? pics.slave : pics.master
       let ack = PICPair.Acknowledge(vector: chip.base | UInt8(level), irq: irq, autoEOI: chip.autoEOI)
-      tracer.acknowledged(ack, polled: true, before: before, after: picRegisters(), at: cpu.cycles)
+      tracer.acknowledged(ack, polled: true, before: before, after: pics.packedRegisters, at: cpu.cycles)
     }
     noteRequests()
     return value
@@ -355,7 +355,7 @@ private final class IRQRouter: IRQSink {
   // The machine owns all three and this router.
   unowned(unsafe) let pics: PICPair
   unowned(unsafe) let scheduler: Scheduler
-  let tracer: InterruptTracer?
+  unowned(unsafe) let tracer: InterruptTracer?
 
   init(pics: PICPair, scheduler: Scheduler, tracer: InterruptTracer?) {
     self.pics = pics

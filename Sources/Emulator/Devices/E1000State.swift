@@ -64,6 +64,7 @@ extension E1000 {
     let tdh = register(E1000Register.tdh)
     let tdt = register(E1000Register.tdt)
     var rxRing: [E1000State.RxSlot] = []
+    rxRing.reserveCapacity(Int(min(rx.count, UInt32(E1000State.maximumSlots))))
     for slot in 0..<min(rx.count, UInt32(E1000State.maximumSlots)) {
       guard let address = physical(rx.base &+ UInt64(slot) * 16, count: 16) else { break }
       rxRing.append(
@@ -73,6 +74,7 @@ extension E1000 {
           ownedByCard: Self.inWindow(slot, from: rx.head, to: rx.tail)))
     }
     var txRing: [E1000State.TxSlot] = []
+    txRing.reserveCapacity(Int(min(tdCount, UInt32(E1000State.maximumSlots))))
     for slot in 0..<min(tdCount, UInt32(E1000State.maximumSlots)) {
       guard let address = physical(tdba &+ UInt64(slot) * 16, count: 16) else { break }
       txRing.append(

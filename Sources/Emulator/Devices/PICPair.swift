@@ -47,6 +47,13 @@ public final class PICPair: PortDevice, IRQSink {
     PICPairState(master: master, slave: slave, intr: intr, slaveINT: slave.int)
   }
 
+  /// IRR, ISR and IMR of both chips in one word, as the trace stores them (`PackedPIC`): six loads, no priority
+  /// resolution, so the traced INTA path stays cheap.
+  var packedRegisters: UInt64 {
+    UInt64(master.irr) | UInt64(master.isr) << 8 | UInt64(master.imr) << 16 | UInt64(slave.irr) << 24
+      | UInt64(slave.isr) << 32 | UInt64(slave.imr) << 40
+  }
+
   // MARK: Wiring
 
   /// Recomputes the cascade line (the slave's INT into the master's IR2) and the master's INT.

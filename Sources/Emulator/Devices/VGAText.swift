@@ -150,7 +150,11 @@ public final class VGAText: PortDevice {
 
   /// The screen as 25 × 80 cells, row by row: the character in the low byte, the attribute in the high byte.
   public func rawCells() -> [UInt16] {
-    (0..<(VGAText.rows * VGAText.columns)).map { memory.read16(address(ofCell: $0)) }
+    let count = VGAText.rows * VGAText.columns
+    return [UInt16](unsafeUninitializedCapacity: count) { cells, initialized in
+      for index in 0..<count { cells[index] = memory.read16(address(ofCell: index)) }
+      initialized = count
+    }
   }
 
   /// The screen as 25 lines of 80 characters, CP437 mapped to Unicode, NUL as space.

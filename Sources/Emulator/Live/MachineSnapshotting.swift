@@ -37,22 +37,29 @@ extension Machine {
   func idtView() -> [MachineSnapshot.Vector] {
     let idtr = cpu.idtr
     let count = min(256, (Int(idtr.limit) + 1) / 8)
-    let bytes = cpu.peekLinear(idtr.base, count: count * 8)
     let deliveries = cpu.vectorDeliveries
-    return (0..<count).map { vector in
-      var words: (UInt32, UInt32) = (0, 0)
-      var readable = true
-      for i in 0..<8 {
-        guard let byte = bytes[vector * 8 + i] else {
-          readable = false
-          break
+    var vectors: [MachineSnapshot.Vector] = []
+    vectors.reserveCapacity(count)
+    // One side-effect-free walk per page; a gate that straddles a page boundary is read byte by byte.
+    var page: UInt32 = 1  // never a page base
+    var physicalPage: UInt32?
+    for vector in 0..<count {
+      let linear = idtr.base &+ UInt32(vector * 8)
+      var gate: IDTGate?
+      if linear & 0xFFF <= 0xFF8 {
+        if linear & 0xFFFF_F000 != page {
+          page = linear & 0xFFFF_F000
+          physicalPage = cpu.peekTranslate(page)
         }
-        if i < 4 { words.0 |= UInt32(byte) << (8 * i) } else { words.1 |= UInt32(byte) << (8 * (i - 4)) }
+        if let base = physicalPage, case let physical = base | (linear & 0xFFF), memory.contains(physical, count: 8) {
+          gate = IDTGate(low: memory.read32(physical), high: memory.read32(physical &+ 4))
+        }
+      } else if let low = cpu.peekLinear32(linear), let high = cpu.peekLinear32(linear &+ 4) {
+        gate = IDTGate(low: low, high: high)
       }
-      return MachineSnapshot.Vector(
-        number: vector, gate: readable ? IDTGate(low: words.0, high: words.1) : nil,
-        deliveries: deliveries[vector])
+      vectors.append(MachineSnapshot.Vector(number: vector, gate: gate, deliveries: deliveries[vector]))
     }
+    return vectors
   }
 
   func screenView() -> MachineSnapshot.Screen {

@@ -22,16 +22,28 @@ public final class InterruptTracer {
   public private(set) var interruptsPerIRQ = [Int](repeating: 0, count: 16)
 
   /// The device wired to each IRQ line, named in the trace.
-  public var sources: [Int: String] = [
-    0: "pit", 1: "keyboard", 2: "cascade", 4: "com1", 8: "rtc", 11: "nic", 12: "mouse",
-  ]
+  public var sources: [Int: String] = InterruptTracer.defaultSources {
+    didSet { sourceNames = Self.names(sources) }
+  }
   /// Resolves a handler address to `symbol+0x..` when the kernel has a symbol table.
-  public var symbolizer: ((UInt32) -> String?)?
+  public var symbolizer: ((UInt32) -> String?)? {
+    didSet { symbolCache = Self.emptySymbolCache }
+  }
 
   public static let capacity = 16_384
   private var ring = TraceRing(capacity: InterruptTracer.capacity)
-  /// Notes for the records that have one (drops, resets, frames), by sequence; pruned with the ring.
-  private var details: [UInt64: (source: String?, text: String)] = [:]
+  /// Notes for the records that have one (drops, resets, frames), in the ring's slot of their record (no hashing
+  /// on the recording path; a slot's note goes when its record is overwritten).
+  private var notes: [(source: String?, text: String)?] = []
+  /// `sources` as an array by IRQ line, and the handler names looked up lately: reading a window of records
+  /// (a snapshot's 1024) then costs no hashing and one symbol lookup per distinct handler.
+  private var sourceNames: [String?] = InterruptTracer.names(InterruptTracer.defaultSources)
+  private var symbolCache = InterruptTracer.emptySymbolCache
+  private static let symbolCacheSize = 64
+  private static let emptySymbolCache = [(address: UInt32, name: String?)?](repeating: nil, count: symbolCacheSize)
+  private static let defaultSources: [Int: String] = [
+    0: "pit", 1: "keyboard", 2: "cascade", 4: "com1", 8: "rtc", 11: "nic", 12: "mouse",
+  ]
   private var kindCounts = [Int](repeating: 0, count: TraceEvent.Kind.allCases.count)
   /// The sequence of the first record `onEvent` has not seen.
   private var delivered: UInt64 = 0
@@ -58,6 +70,7 @@ public final class InterruptTracer {
   /// starts its latency clock now; one that went away (acknowledged, withdrawn, re-initialised) stops it.
   func requestsChanged(irr: UInt16, imr: UInt16, at cycle: UInt64) {
     let now = irr & ~imr
+    guard now != deliverable else { return }  // most calls (a line falling, an EOI) change nothing here
     var rising = now & ~deliverable
     var falling = deliverable & ~now
     deliverable = now
@@ -71,18 +84,18 @@ public final class InterruptTracer {
     }
   }
 
-  /// Around the PIC's INTA cycle (or a poll read, `polled`): what it served and the registers before and after.
+  /// Around the PIC's INTA cycle (or a poll read, `polled`): what it served and the registers before and after
+  /// (`PICPair.packedRegisters`).
   func acknowledged(
-    _ ack: PICPair.Acknowledge, polled: Bool, before: TraceEvent.PICRegisters, after: TraceEvent.PICRegisters,
-    at cycle: UInt64
+    _ ack: PICPair.Acknowledge, polled: Bool, before: UInt64, after: UInt64, at cycle: UInt64
   ) {
     var record = TraceRecord(
       kind: ack.spurious ? .spurious : .irq, source: ack.spurious ? .pic : .irqLine, cycle: cycle)
     record.irq = Int8(ack.irq ?? -1)
     record.vector = Int16(ack.vector)
     record.hasPIC = true
-    record.picBefore = PackedPIC.pack(before)
-    record.picAfter = PackedPIC.pack(after)
+    record.picBefore = before
+    record.picAfter = after
     record.polled = polled
     if let irq = ack.irq, requestedAt[irq] != TraceRecord.none64 {
       record.latencyCycles = cycle &- requestedAt[irq]
@@ -203,11 +216,14 @@ public final class InterruptTracer {
   @discardableResult
   private func finish(_ record: TraceRecord, detail: String? = nil, source: String? = nil) -> UInt64 {
     if onEvent != nil && ring.next &- delivered >= UInt64(ring.capacity) { deliver() }
-    let oldest = ring.oldest
-    let full = ring.count == ring.capacity
     let sequence = ring.append(record)
-    if full && !details.isEmpty { details[oldest] = nil }
-    if let detail { details[sequence] = (source, detail) }
+    let slot = Int(sequence % UInt64(ring.capacity))
+    if let detail {
+      if notes.isEmpty { notes = .init(repeating: nil, count: ring.capacity) }
+      notes[slot] = (source, detail)
+    } else if !notes.isEmpty && notes[slot] != nil {
+      notes[slot] = nil
+    }
     kindCounts[record.kind.index] &+= 1
     if record.kind == .irq && record.irq >= 0 { interruptsPerIRQ[Int(record.irq)] &+= 1 }
     return sequence
@@ -223,7 +239,11 @@ public final class InterruptTracer {
     }
     var sequence = max(delivered, ring.oldest)
     while sequence < ring.next {
-      if let record = ring.record(sequence) { onEvent(event(record)) }
+      if let record = ring.record(sequence) {
+        var event = TraceEvent(kind: .irq, cycle: 0, source: "")
+        fill(&event, from: record)
+        onEvent(event)
+      }
       sequence &+= 1
     }
     delivered = ring.next
@@ -241,7 +261,11 @@ public final class InterruptTracer {
     events.reserveCapacity(Int(next &- start))
     var sequence = start
     while sequence < next {
-      if let record = ring.record(sequence) { events.append(event(record)) }
+      if let record = ring.record(sequence) {
+        // Built in place in the array: a TraceEvent is large, and copying it costs more than filling it.
+        events.append(TraceEvent(kind: .irq, cycle: 0, source: ""))
+        fill(&events[events.count - 1], from: record)
+      }
       sequence &+= 1
     }
     return (events, start &- first)
@@ -252,11 +276,11 @@ public final class InterruptTracer {
     events(from: ring.next - UInt64(min(max(0, count), ring.count)), limit: count).events
   }
 
-  private func event(_ record: TraceRecord) -> TraceEvent {
-    let note = record.hasDetail ? details[record.sequence] : nil
+  private func fill(_ event: inout TraceEvent, from record: TraceRecord) {
+    let note = record.hasDetail && !notes.isEmpty ? notes[Int(record.sequence % UInt64(ring.capacity))] : nil
     let source: String =
       switch record.source {
-      case .irqLine: record.irq >= 0 ? sources[Int(record.irq)] ?? "irq\(record.irq)" : "pic"
+      case .irqLine: record.irq >= 0 ? sourceNames[Int(record.irq)] ?? "irq\(record.irq)" : "pic"
       case .cpu: "cpu"
       case .nmi: "nmi"
       case .pic: "pic"
@@ -265,7 +289,10 @@ public final class InterruptTracer {
       case .com1: "com1"
       case .host: note?.source ?? "host"
       }
-    var event = TraceEvent(kind: record.kind, cycle: record.cycle, source: source)
+    event.kind = record.kind
+    event.cycle = record.cycle
+    event.timeNanoseconds = Scheduler.nanoseconds(cycles: record.cycle)
+    event.source = source
     event.sequence = record.sequence
     if record.irq >= 0 { event.irq = Int(record.irq) }
     if record.vector >= 0 {
@@ -279,7 +306,7 @@ public final class InterruptTracer {
     }
     if record.hasHandler {
       event.handler = record.handler
-      event.handlerSymbol = symbolizer?(record.handler)
+      event.handlerSymbol = symbol(record.handler)
       event.returnAddress = record.returnAddress
     }
     if record.fromCPL >= 0 { event.fromCPL = Int(record.fromCPL) }
@@ -292,7 +319,22 @@ public final class InterruptTracer {
     if record.ringSlot >= 0 { event.ringSlot = Int(record.ringSlot) }
     if record.descriptors >= 0 { event.descriptors = Int(record.descriptors) }
     event.detail = note?.text
-    return event
+  }
+}
+
+extension InterruptTracer {
+  fileprivate static func names(_ sources: [Int: String]) -> [String?] {
+    (0..<16).map { sources[$0] }
+  }
+
+  /// The handler's name through the symbolizer, remembered in a small direct-mapped cache.
+  fileprivate func symbol(_ address: UInt32) -> String? {
+    guard let symbolizer else { return nil }
+    let index = Int((address >> 2) ^ (address >> 9)) & (Self.symbolCacheSize - 1)
+    if let cached = symbolCache[index], cached.address == address { return cached.name }
+    let name = symbolizer(address)
+    symbolCache[index] = (address, name)
+    return name
   }
 }
 

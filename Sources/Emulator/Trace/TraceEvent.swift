@@ -85,4 +85,5 @@ public struct TraceEvent: Sendable, Equatable, Codable {
     self.timeNanoseconds = Scheduler.nanoseconds(cycles: cycle)
     self.source = source
   }
+
 }

@@ -60,7 +60,13 @@ struct LiveMachineTests {
     }
     sender.start()
     done.wait()
-    Thread.sleep(forTimeInterval: 0.01)
+    // Let the guest run on after the last command (at least 2 ms of virtual time), so the glitch it sent is taken
+    // even on a slow host (under the thread sanitizer a slice may not have run since): wall time alone is no
+    // guarantee of virtual time.
+    let lastApplied = machine.withMachine { $0.cpu.cycles }
+    for _ in 0..<400 where machine.snapshot().processor.cycles < lastApplied + 200_000 {
+      Thread.sleep(forTimeInterval: 0.005)
+    }
     machine.stop()
     let liveTrace = live.lines
     let liveDump = live.dump
