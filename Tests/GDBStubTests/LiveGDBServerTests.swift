@@ -121,8 +121,8 @@ import Testing
     live.send(.pause)
     let held = live.snapshot()
     #expect(held.host.stopReason == "halted by gdb: attached")
-    withExtendedLifetime(client) {}
-    close(client.fd)
+    // The client hangs up (shutdown, not close: the Client closes its descriptor once, when it goes).
+    shutdown(client.fd, Int32(SHUT_RDWR))
     let after = snapshot(of: live) { $0.host.stopReason != held.host.stopReason }
     #expect(after.host.stopReason == "paused")
     #expect(after.host.paused)
@@ -143,7 +143,7 @@ import Testing
     client.send("+" + framed("?"))
     #expect(receive(client, "+" + framed("T05thread:01;")) == "+" + framed("T05thread:01;"))
     let held = live.snapshot()
-    close(client.fd)
+    shutdown(client.fd, Int32(SHUT_RDWR))
     let after = snapshot(of: live) { $0.processor.cycles > held.processor.cycles }
     #expect(after.processor.cycles > held.processor.cycles)
     #expect(after.host.stopReason == nil)
@@ -156,11 +156,70 @@ import Testing
     let ticks = try #require(kernel.symbols["ticks"])
     let hex = String(ticks, radix: 16)
     #expect(
-      LiveGDBServer.describe(.softwareBreakpoint(handler + 3), symbols: symbols) == "breakpoint at keyboard_handler+0x3")
+      LiveGDBServer.describe(.softwareBreakpoint(handler + 3), symbols: symbols) == "breakpoint at keyboard_handler+0x3"
+    )
     #expect(
       LiveGDBServer.describe(.watchpoint(kind: .write, address: ticks), symbols: symbols)
         == "watchpoint 0x" + String(repeating: "0", count: 8 - hex.count) + hex + " (ticks)")
     #expect(LiveGDBServer.describe(.step, symbols: symbols) == "step")
     #expect(LiveGDBServer.describe(.softwareBreakpoint(0xFFFF_FFF0), symbols: .empty) == "breakpoint at 0xfffffff0")
+  }
+}
+
+extension LiveGDBServerTests {
+  /// Debian's real gdb, in batch mode, against a live machine in this process (the dashboard's machine without
+  /// the terminal): the test types a key once the kernel runs, as a person at the dashboard would.
+  @Test func realGdbBreaksInTheKeyboardHandlerOfALiveMachineStepsAndDetaches() throws {
+    let kernel = try DebugMachine.kernel.get()
+    let (machine, _) = try DebugMachine.boot()
+    let handler = try #require(kernel.symbols["keyboard_handler"])
+    let live = LiveMachine(machine: machine, speed: nil)
+    let server = try LiveGDBServer.start(on: live, port: 0, waitForClient: true)
+    defer {
+      server.stop()
+      live.stop()
+    }
+    live.start()
+    let commands = [
+      "set tcp auto-retry on", "set tcp connect-timeout 120", "set architecture i386",
+      "target remote 127.0.0.1:\(server.port)", "break keyboard_handler", "continue", "info registers eip",
+      "stepi", "info registers eip", "monitor info pic", "delete", "detach",
+    ]
+    let gdb = Process()
+    gdb.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    gdb.arguments =
+      ["300", try GdbEndToEndTests.gdb().path, "-batch", "-nx"] + commands.flatMap { ["-ex", $0] }
+      + [kernel.path.path]
+    let pipe = Pipe()
+    gdb.standardOutput = pipe
+    gdb.standardError = pipe
+    try gdb.run()
+    // Once gdb has let the kernel run for 100 ms of virtual time (its keyboard set up), type a key.
+    _ = snapshot(of: live) { $0.host.stopReason == nil && $0.virtualNanoseconds > 100_000_000 }
+    live.send(.type("a"))
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    gdb.waitUntilExit()
+    let context = Comment(rawValue: "gdb said:\n\(output)")
+
+    let breakLine = try #require(output.split(separator: "\n").first { $0.hasPrefix("Breakpoint 1 at 0x") }, context)
+    let breakAddress = try #require(
+      UInt32(breakLine.dropFirst("Breakpoint 1 at 0x".count).prefix(while: \.isHexDigit), radix: 16))
+    #expect(breakAddress >= handler && breakAddress < handler + 16, context)
+    #expect(output.contains("Breakpoint 1, keyboard_handler ()"), context)
+    let eipLines = output.split(separator: "\n").filter { $0.hasPrefix("eip ") }
+    try #require(eipLines.count == 2, context)
+    #expect(GdbEndToEndTests.register("eip", in: String(eipLines[0])) == breakAddress, context)
+    #expect(
+      GdbEndToEndTests.register("eip", in: String(eipLines[1]))
+        == (try DebugMachine.nextInstruction(kernel, after: breakAddress)), context)
+    // IRQ 1 in service while gdb holds the CPU in its handler.
+    #expect(output.contains("ISR 00000010  IMR 11111100"), context)
+    #expect(output.contains("[Inferior 1 (Remote target) detached]"), context)
+
+    // Detached: the machine runs on, and no longer says gdb holds it.
+    let detached = live.snapshot()
+    let running = snapshot(of: live) { $0.processor.cycles > detached.processor.cycles }
+    #expect(running.processor.cycles > detached.processor.cycles, context)
+    #expect(running.host.stopReason == nil, context)
   }
 }
