@@ -80,6 +80,7 @@ public final class LiveGDBServer: @unchecked Sendable {
     source.setCancelHandler { withExtendedLifetime(listener) {} }  // the descriptor stays open until then
     source.resume()
     listenSource = source
+    log("gdb stub listening on 127.0.0.1:\(port)")
     if waitForClient {
       held = true
       live.hold(reason: "halted by gdb: waiting for a client on 127.0.0.1:\(port) (-S)")

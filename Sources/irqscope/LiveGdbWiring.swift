@@ -12,7 +12,6 @@ enum LiveGdbWiring {
         // Standard error is parked while the dashboard runs and shown when it ends.
         FileHandle.standardError.write(Data("irqscope: \(message)\n".utf8))
       }
-      FileHandle.standardError.write(Data("irqscope: gdb stub listening on 127.0.0.1:\(server.port)\n".utf8))
       return server
     } catch {
       FileHandle.standardError.write(Data("irqscope: --gdb \(port): \(error.description)\n".utf8))
