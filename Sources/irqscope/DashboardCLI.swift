@@ -18,6 +18,7 @@ struct DashboardCLI: ParsableCommand {
       """)
 
   @OptionGroup var machineOptions: MachineOptions
+  @OptionGroup var gdbOptions: GdbOptions
 
   @Option(
     help: "Virtual seconds per wall second: 1 (the 100 MHz nominal clock), any factor such as 0.01 or 10, or max.")
@@ -44,6 +45,13 @@ struct DashboardCLI: ParsableCommand {
 
   func run() throws {
     try requireInteractiveTerminal()
+    let gdbPort: UInt16?
+    do {
+      gdbPort = try gdbOptions.port()
+    } catch {
+      FileHandle.standardError.write(Data("irqscope: \(error.message)\n".utf8))
+      throw ExitCode(2)
+    }
     let boot: BootedMachine
     do {
       boot = try machineOptions.bootMachine()
@@ -79,6 +87,8 @@ struct DashboardCLI: ParsableCommand {
       return { line in writer.write(line) }
     }
     let live = LiveMachine(machine: boot.machine, speed: speed.value, paused: paused, record: sink)
+    let gdb = try gdbPort.map { try LiveGdbWiring.start(on: live, port: $0, waitForClient: gdbOptions.waitForGdb) }
+    defer { gdb?.stop() }
     let terminal = try Terminal()
     do {
       var session = try DashboardSession(live: live, terminal: terminal, fps: fps) { colours in

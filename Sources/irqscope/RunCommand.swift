@@ -43,20 +43,14 @@ struct Run: ParsableCommand {
   @Option(help: "Start the real-time clock (CMOS) at this UTC time, YYYY-MM-DDTHH:MM:SS.")
   var rtc: String = "2026-01-01T00:00:00"
 
-  @Option(help: "Serve gdb's remote protocol on 127.0.0.1:PORT (gdb: target remote :PORT).")
-  var gdb: Int?
-
-  @Flag(name: .customShort("s"), help: "Shorthand for --gdb 1234, as QEMU's -s.")
-  var gdbShorthand = false
-
-  @Flag(name: .customShort("S"), help: "Wait for gdb to connect before the first instruction, as QEMU's -S.")
-  var waitForGdb = false
+  @OptionGroup var gdbOptions: GdbOptions
 
   func run() throws {
     guard headless else {
       // `run` without --headless is the dashboard (the same as `irqscope` alone).
       var dashboard = DashboardCLI()
       dashboard.machineOptions = machine
+      dashboard.gdbOptions = gdbOptions
       try dashboard.run()
       return
     }

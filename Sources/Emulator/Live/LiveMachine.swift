@@ -34,6 +34,8 @@ public final class LiveMachine: @unchecked Sendable {
   private var runningToInterrupt = false
   private var stopOnDelivery = false
   private var stopReason: String?
+  /// Why a debugger holds the machine (the status line's text); nil when none does. See `hold(reason:)`.
+  private var heldReason: String?
   private var snapshotNumber: UInt64 = 0
   private var traceCursor: UInt64 = 0
   private var recorder: RecordSink?
@@ -88,9 +90,10 @@ public final class LiveMachine: @unchecked Sendable {
     queue.sync {
       snapshotNumber &+= 1
       let host = MachineSnapshot.Host(
-        paused: paused, speed: speed,
+        paused: paused || heldReason != nil, speed: speed,
         keysQueued: machine.keyboard.state.keyboard.hostQueued,
-        keysDropped: machine.keyboard.state.overruns &+ machine.untypedCharacters, stopReason: stopReason)
+        keysDropped: machine.keyboard.state.overruns &+ machine.untypedCharacters,
+        stopReason: heldReason ?? stopReason)
       let snapshot = machine.snapshot(number: snapshotNumber, traceFrom: traceCursor, host: host)
       traceCursor = snapshot.traceSequence
       return snapshot
@@ -116,6 +119,31 @@ public final class LiveMachine: @unchecked Sendable {
     }
   }
 
+  // MARK: Held by a debugger (on the queue only: from a debugger's own dispatch sources and CPU hooks)
+
+  /// Holds the machine for a debugger (the gdb stub): no slice runs until `release(resume:)`, while snapshots and
+  /// commands go on as when paused. Keys typed meanwhile wait in the keyboard's host queue: no virtual time passes.
+  /// Called from inside a run (a CPU debug stop), the caller also makes that run return (`Machine.requestStop()`).
+  public func hold(reason: String) {
+    dispatchPrecondition(condition: .onQueue(queue))
+    heldReason = reason
+    runningToInterrupt = false
+  }
+
+  /// Ends a hold. `resume` (the debugger said continue or step) also ends a pause; without it (the debugger went
+  /// away) the machine runs on, or stays paused, as it was.
+  public func release(resume: Bool) {
+    dispatchPrecondition(condition: .onQueue(queue))
+    heldReason = nil
+    if resume {
+      paused = false
+      stopReason = nil
+    }
+    // Wall time spent held is not virtual time to catch up.
+    reanchor()
+    if started { timer.schedule(deadline: .now()) }
+  }
+
   // MARK: On the queue
 
   private func reanchor() {
@@ -127,14 +155,14 @@ public final class LiveMachine: @unchecked Sendable {
     guard started else { return applyCommands() }
     // A command takes effect at the virtual time that corresponds to now: bring a paced machine up to the wall
     // clock first (it may have slept until its next event), so the stamp, and every latency after it, is honest.
-    if !paused && !runningToInterrupt && machine.exitStatus == nil && speed != nil {
+    if !paused && heldReason == nil && !runningToInterrupt && machine.exitStatus == nil && speed != nil {
       let target = cycleAnchor &+ virtualCycles(wallNanoseconds: DispatchTime.now().uptimeNanoseconds &- wallAnchor)
       if target > machine.cpu.cycles && target &- machine.cpu.cycles <= virtualCycles(wallNanoseconds: 250_000_000) {
         machine.run(until: target)
       }
     }
     applyCommands()
-    if paused || machine.exitStatus != nil {
+    if paused || heldReason != nil || machine.exitStatus != nil {
       timer.schedule(deadline: .now() + .milliseconds(250))  // nothing to run: commands wake the queue
       return
     }
@@ -149,7 +177,7 @@ public final class LiveMachine: @unchecked Sendable {
     // Run in chunks until the target or the host budget for this slice is used up.
     let chunk = Scheduler.nominalHz / 1000  // 1 ms of virtual time
     stopOnDelivery = runningToInterrupt
-    while machine.cpu.cycles < target && machine.exitStatus == nil {
+    while machine.cpu.cycles < target && machine.exitStatus == nil && heldReason == nil {
       let before = machine.cpu.vectorDeliveriesTotal
       machine.run(until: min(target, machine.cpu.cycles &+ chunk))
       if runningToInterrupt && machine.cpu.vectorDeliveriesTotal != before {
@@ -162,7 +190,7 @@ public final class LiveMachine: @unchecked Sendable {
     }
     stopOnDelivery = false
     if machine.exitStatus != nil { stopReason = "the guest exited (status \(machine.exitStatus ?? 0))" }
-    if paused || machine.exitStatus != nil {
+    if paused || heldReason != nil || machine.exitStatus != nil {
       timer.schedule(deadline: .now() + .milliseconds(250))
       return
     }
@@ -229,6 +257,8 @@ public final class LiveMachine: @unchecked Sendable {
         ladder.firstIndex { $0 == speed } ?? ladder.firstIndex { ($0 ?? .infinity) >= (speed ?? .infinity) } ?? 5
       let next = command == .faster ? min(index + 1, ladder.count - 1) : max(index - 1, 0)
       apply(.speed(ladder[next]))
+    case .step where heldReason != nil, .stepToInterrupt where heldReason != nil:
+      break  // the debugger holding the machine steps it
     case .step:
       paused = true
       runningToInterrupt = false
