@@ -9,12 +9,14 @@ struct SnapshotCommand: ParsableCommand {
     commandName: "snapshot",
     abstract: "Run a headless scenario and write the dashboard's frame at its end as SVG, plain text or ANSI.",
     discussion: """
-      The script runs exactly as with `run --headless` (virtual time only), then the dashboard's frame is composed
-      from two snapshots a frame apart (1/30 s of virtual time), so what changed in the last frame is highlighted.
-      The same inputs give the same file, byte for byte. The output's extension picks the format: .svg (a picture
-      on a fixed cell grid), .txt (the characters only) or .ansi (for `cat` in a terminal). Without a script the
+      The script runs exactly as with `run --headless` (virtual time only), then the dashboard's frame is composed \
+      from two snapshots a frame apart (1/30 s of virtual time), so what changed in the last frame is highlighted. \
+      The same inputs give the same file, byte for byte. The output's extension picks the format: .svg (a picture \
+      on a fixed cell grid), .txt (the characters only) or .ansi (for `cat` in a terminal). Without a script the \
       machine runs 10 s of virtual time, as `run --headless` does.
-        irqscope snapshot --script screenshots/overview.irqs --out overview.svg
+
+        irqscope snapshot --script screenshots/overview.irqs --out overview.svg --out overview.txt
+
       Exit status: 0 written, 1 an expectation in the script failed, 2 bad input.
       """)
 
