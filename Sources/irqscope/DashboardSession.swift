@@ -19,6 +19,9 @@ struct DashboardSession {
   private var targets: [ClickTarget] = []
   private var theme: Theme
   private var themeLabel: String
+  /// The theme's key in `BuiltInThemes.names`, which cycling steps from; nil for a theme file (its `name` key may
+  /// be anything, even a built-in theme's name), which cycles to `default`.
+  private var builtInKey: String?
 
   init(live: LiveMachine, terminal: Terminal, fps: Int, themeName: @escaping (Int) -> ThemeSelection) throws {
     self.live = live
@@ -28,6 +31,7 @@ struct DashboardSession {
     let selection = themeName(terminal.colourCount)
     theme = try BuiltInThemes.theme(for: selection.choice)
     themeLabel = theme.name
+    if case .builtIn(let name) = selection.choice { builtInKey = name }
   }
 
   mutating func run() throws {
@@ -83,7 +87,9 @@ struct DashboardSession {
   }
 
   private mutating func cycleTheme() throws {
-    let next = BuiltInThemes.next(after: theme.name)
+    let next = BuiltInThemes.next(after: builtInKey ?? "")
     theme = try BuiltInThemes.theme(named: next)
+    builtInKey = next
+    themeLabel = theme.name
   }
 }

@@ -17,7 +17,7 @@ struct Irqscope: ParsableCommand {
       Check the CPU against the host processor:
         irqscope conformance --cases 1000000
       """,
-    subcommands: [DashboardCLI.self, Run.self, Bench.self, ConformanceCommand.self, Keys.self],
+    subcommands: [DashboardCLI.self, Run.self, Bench.self, ConformanceCommand.self, Keys.self, SnapshotCommand.self],
     defaultSubcommand: DashboardCLI.self
   )
 }
