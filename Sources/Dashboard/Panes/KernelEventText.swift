@@ -7,7 +7,7 @@ enum KernelEventText {
   /// The event's kind as a short word.
   static func kind(_ event: TeachingKernelView.Event) -> String {
     switch event.kind {
-    case .none: "none"
+    case .some(.none): "none"
     case .timer: "timer"
     case .key: "key"
     case .serial: "serial"
@@ -30,7 +30,7 @@ enum KernelEventText {
       let task = "task \(value & 0xFF) "
       if vector == 0xFF { return task + "killed" }
       return task + (Vector.name(vector) ?? "vector \(Format.hex(vector, 2))")
-    case .none, nil: return Format.hex(value, 8)
+    case .some(.none), nil: return Format.hex(value, 8)
     }
   }
 
@@ -102,7 +102,7 @@ enum KernelEventText {
         let kinds: [(UInt32, String)] = [(1, "timer"), (2, "key"), (3, "serial"), (4, "nic")]
         let subscribed = kinds.filter { task.waitMask & (1 << $0.0) != 0 }.map(\.1)
         return "blocked: " + (subscribed.isEmpty ? "events" : subscribed.joined(separator: ","))
-      case .none, nil: return "blocked"
+      case .some(.none), nil: return "blocked"
       }
     }
   }

@@ -55,8 +55,8 @@ struct EventQueuePaneTests {
         "pit in 1.00ms 8042 FIFO 0 wire 0",
         "kernel queue 1/64 tick 1234",
         "›  1234 nic    0080 RXT0",
-        " 0 idle   ready                 40",
-        " 1 shell  blocked: console       3",
+        " 0 idle   ready                40",
+        " 1 shell  blocked: console      3",
         " 2 spin   running              12",
       ])
     // The running task is a bar across the whole row.
@@ -76,8 +76,8 @@ struct EventQueuePaneTests {
         "   1200 key    9e 'a' break",
         "›  1234 nic    0080 RXT0",
         "id name   state             ticks",
-        " 0 idle   ready                 40",
-        " 1 shell  blocked: console       3",
+        " 0 idle   ready                40",
+        " 1 shell  blocked: console      3",
         " 2 spin   running              12",
         "",
       ])
@@ -92,7 +92,7 @@ struct EventQueuePaneTests {
     #expect(lines[3] == "kernel event queue 1/64 pending tick 1234")
     #expect(lines[7] == "›  1234 nic    0080 RXT0  #12")
     #expect(lines[8] == "id name   state             ticks ring switches")
-    #expect(lines[9] == " 0 idle   ready                 40    0        7")
+    #expect(lines[9] == " 0 idle   ready                40    0        7")
   }
 
   @Test func eventsPushedSinceThePreviousSnapshotAndAChangedTaskStateLightUp() {
