@@ -55,4 +55,36 @@ struct EventQueueTeachingKernelTests {
     #expect(lines.contains { $0.contains("key    9e 'a' break") })
     #expect(large.style(of: "1e 'a' make", row: make) == .role(.changed))
   }
+
+  /// SDM vol. 3 §4.8: a processor walk sets the accessed bit of every paging entry it uses (and dirty on a write),
+  /// and §4.7: a failed one writes CR2. The snapshot's read of the kernel's structures must do neither: clear A and
+  /// D in the entries that map `event_queue` and `tasks`, snapshot, and they are still clear.
+  @Test func readingTheKernelsStructuresSetsNoAccessedOrDirtyBitAndLeavesCR2() throws {
+    let kernel = try #require(BuiltInKernel.teaching)
+    let machine = Machine()
+    try machine.boot(kernel: kernel.bytes, fileName: kernel.name)
+    #expect(Self.run(machine, untilSerialEndsWith: "kernel$ ", milliseconds: 500))
+    let cpu = machine.cpu
+    let memory = cpu.memory
+    #expect(cpu.cr0 & 0x8000_0000 != 0)  // paging is on, so the walk is exercised
+    var entries: [UInt32] = []
+    for name in ["event_queue", "tasks", "current_task", "ticks"] {
+      let linear = try #require(machine.kernel?.symbols.address(of: name))
+      let pde = (cpu.cr3 & 0xFFFF_F000) + (linear >> 22) * 4
+      entries.append(pde)
+      if memory.read32(pde) & 0x80 == 0 {  // a 4 KiB page: its PTE too
+        entries.append((memory.read32(pde) & 0xFFFF_F000) + ((linear >> 12) & 0x3FF) * 4)
+      }
+    }
+    for entry in entries { memory.write32(entry, memory.read32(entry) & ~0x60) }
+    let cr2 = cpu.cr2
+    let snapshot = machine.snapshot()
+    #expect(snapshot.kernel?.tasks.map(\.name) == ["idle", "shell"])
+    for entry in entries { #expect(memory.read32(entry) & 0x60 == 0, "entry at \(Format.hex(entry, 8))") }
+    #expect(cpu.cr2 == cr2)
+    // The page-at-a-time copy agrees with the byte-wise observer walk, here across the event queue's 784 bytes.
+    let queue = try #require(machine.kernel?.symbols.address(of: "event_queue"))
+    #expect(TeachingKernelView.peekBytes(cpu, queue, count: 784) == cpu.peekLinearBytes(queue, count: 784))
+    #expect(TeachingKernelView.peekBytes(cpu, 0xFFFF_F000, count: 16) == nil)  // not mapped by this kernel
+  }
 }
