@@ -10,6 +10,7 @@ enum ChangeDetector {
     guard let previous else { return }
     markProcessor(snapshot.processor, previous: previous.processor, into: &history)
     markRings(snapshot.nic, previous: previous.nic, into: &history)
+    markKernel(snapshot.kernel, previous: previous.kernel, into: &history)
     for (vector, old) in zip(snapshot.vectors, previous.vectors) where vector.deliveries != old.deliveries {
       history.mark(.vector(vector.number))
     }

@@ -16,6 +16,10 @@ public struct HighlightHistory: Sendable, Equatable {
     case descriptor(DescriptorRef)
     /// A vector's delivery count.
     case vector(Int)
+    /// An event the teaching kernel pushed on its event queue, by its free-running index.
+    case kernelEvent(UInt32)
+    /// A teaching-kernel task whose state (or what it waits on) changed, by its table index.
+    case kernelTask(Int)
   }
 
   public static let changedFrames: UInt64 = 3

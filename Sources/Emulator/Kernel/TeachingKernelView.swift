@@ -2,7 +2,7 @@
 /// between its interrupt handlers and its deferred work, and its task table. The layouts are documented next to
 /// their C definitions in Guest/kernel/kernel.h; this reader follows them field by field.
 ///
-/// Reads go through `CPU.peekLinearBytes`, a page walk with no side effects, so a snapshot never disturbs the
+/// Reads go through `CPU.peekTranslate`, a page walk with no side effects, so a snapshot never disturbs the
 /// guest. `read(from:)` is nil for any other kernel (the symbols are absent) and while the memory is not mapped.
 public struct TeachingKernelView: Sendable, Equatable {
   /// One entry of the kernel's event queue (`struct event`, 12 bytes).
@@ -104,17 +104,16 @@ public struct TeachingKernelView: Sendable, Equatable {
       let ticksAddress = symbols.address(of: "ticks")
     else { return nil }
     let cpu = machine.cpu
-    guard let header = cpu.peekLinearBytes(queueAddress, count: Int(Layout.eventQueueHeader)),
-      let current = cpu.peekLinear32(currentAddress),
-      let ticks = cpu.peekLinear32(ticksAddress),
-      let table = cpu.peekLinearBytes(tasksAddress, count: Layout.taskSize * Layout.taskCount)
+    guard let header = peekBytes(cpu, queueAddress, count: Int(Layout.eventQueueHeader)),
+      let current = peekBytes(cpu, currentAddress, count: 4).map({ word($0, 0) }),
+      let ticks = peekBytes(cpu, ticksAddress, count: 4).map({ word($0, 0) }),
+      let table = peekBytes(cpu, tasksAddress, count: Layout.taskSize * Layout.taskCount)
     else { return nil }
     let head = word(header, 0)
     let tail = word(header, 4)
     let capacity = word(header, 12)
     guard capacity > 0, capacity <= 4096,
-      let ring = cpu.peekLinearBytes(
-        queueAddress &+ Layout.eventQueueHeader, count: Int(capacity) * Layout.eventSize)
+      let ring = peekBytes(cpu, queueAddress &+ Layout.eventQueueHeader, count: Int(capacity) * Layout.eventSize)
     else { return nil }
 
     func event(_ index: UInt32) -> Event {
@@ -146,6 +145,25 @@ public struct TeachingKernelView: Sendable, Equatable {
           switches: word(table, base + 44), isCurrent: UInt32(id) == current))
     }
     return TeachingKernelView(eventQueue: queue, tasks: tasks, ticks: ticks, currentTask: current)
+  }
+
+  /// `count` bytes at linear `address` through the observer's page walk (`CPU.peekTranslate`: no accessed or dirty
+  /// bit, no CR2, no TLB fill), translated once per page and copied from RAM in one piece; nil when any byte is
+  /// unmapped or not RAM (device memory is never read). The same answer as `peekLinearBytes`, without its per-byte
+  /// optionals: a snapshot takes this every frame.
+  static func peekBytes(_ cpu: CPU, _ address: UInt32, count: Int) -> [UInt8]? {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(max(0, count))
+    var linear = address
+    var left = count
+    while left > 0 {
+      let chunk = min(left, 0x1000 - Int(linear & 0xFFF))
+      guard let physical = cpu.peekTranslate(linear), cpu.memory.contains(physical, count: chunk) else { return nil }
+      bytes.append(contentsOf: UnsafeRawBufferPointer(start: cpu.memory.bytes + Int(physical), count: chunk))
+      linear &+= UInt32(chunk)
+      left -= chunk
+    }
+    return bytes
   }
 
   private static func word(_ bytes: [UInt8], _ offset: Int) -> UInt32 {

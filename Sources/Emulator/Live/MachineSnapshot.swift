@@ -139,8 +139,11 @@ public struct MachineSnapshot: Sendable {
   public var exitStatus: Int32?
   /// The kernel's symbol table (shared, not copied): panes look names up when they draw them.
   public var symbols: SymbolTable
-  /// The kernel's own structures read through its symbols (the teaching kernel's event queue and tasks).
+  /// The kernel's file name, as it was booted.
   public var kernelName: String?
+  /// The kernel's own structures read through its symbols (the teaching kernel's event queue and tasks); nil for
+  /// any other kernel, and while its memory is not mapped.
+  public var kernel: TeachingKernelView?
   public var host: Host
 
   public static let traceLimit = 1024

@@ -19,7 +19,7 @@ extension Machine {
       traceCounts: tracer.counts, serialTail: Array(output.suffix(MachineSnapshot.serialLimit)),
       serialTotal: UInt64(uart.state.transmittedBytes), wireQueued: wire.queued, wireDropped: wire.dropped,
       resets: resets, exitStatus: exitStatus, symbols: kernel?.symbols ?? .empty, kernelName: kernel?.fileName,
-      host: host)
+      kernel: TeachingKernelView.read(from: self), host: host)
   }
 
   func processorView() -> MachineSnapshot.Processor {
