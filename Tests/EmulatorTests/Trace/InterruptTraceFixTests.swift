@@ -127,7 +127,8 @@ import Testing
     #expect(irq.irq == 0 && irq.vector == 0x20)
     #expect(irq.handler == nil, "no gate, no handler")
     #expect(irq.picBefore?.masterIRR == 0x01 && irq.picAfter?.masterISR == 0x01, "the poll acted as INTA")
-    #expect(irq.eoiCycle == irq.cycle + 5)
+    // The poll read, then five instructions to the EOI's OUT; the read itself takes an ISA bus cycle (1 µs).
+    #expect(irq.eoiCycle == irq.cycle + 5 + run.machine.cpu.portAccessCycles)
   }
 
   /// The BIOS-programmed PIT raises IRQ0 while IF is clear; the guest sees the edge in IRR, then initialises the
@@ -200,7 +201,8 @@ import Testing
     #expect(run.machine.exitStatus == 7)
     let irq = try #require(run.interrupts.first)
     #expect(irq.picBefore?.masterIRR == 0x01, "the edge was latched before the unmask")
-    #expect(irq.latencyCycles == 1)
+    // The unmasking OUT takes its ISA bus cycle (1 µs), then the next instruction boundary takes the request.
+    #expect(irq.latencyCycles == 1 + run.machine.cpu.portAccessCycles)
   }
 
   /// IRQ0's gate (vector 0x20) is a 32-bit interrupt gate with P = 0: the delivery raises #NP with error code
@@ -296,7 +298,8 @@ import Testing
     let clock = write * 1_193_182 / 100_000_000
     let rise = clock + 1 + count
     let riseCycle = (rise * 100_000_000 + 1_193_182 - 1) / 1_193_182
-    let repStart = r + 8
+    // Eight instructions from RDTSC to REP STOS, one of them the OUT that loads the count (1 µs of ISA bus time).
+    let repStart = r + 8 + run.machine.cpu.portAccessCycles
     #expect(riseCycle > repStart + 4096, "the event falls after the first 4096-iteration chunk")
     #expect(UInt64(run.word("ecx_seen")) == 100_000 - (riseCycle - repStart))
     let irq = try #require(run.interrupts.first)
