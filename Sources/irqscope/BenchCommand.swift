@@ -11,6 +11,11 @@ struct Bench: ParsableCommand {
 
 /// Shared by the benchmarks: boot a kernel with tracing off and time how long the host takes to run it.
 enum BenchHarness {
+  /// Runs a workload kernel until it exits through port 0xF4 (or 2⁴⁰ cycles pass).
+  static func runToExit(_ machine: Machine) {
+    while machine.exitStatus == nil && machine.cpu.cycles < 1 << 40 { machine.run(cycles: 1 << 30) }
+  }
+
   static func machine(
     booting kernel: [UInt8], name: String, commandLine: String = "", patch: [String: UInt32] = [:]
   ) throws -> Machine {
@@ -70,9 +75,7 @@ struct BenchCPU: ParsableCommand {
         guard let workload = BuiltInKernels.benchCPU else { throw ValidationError("the built-in workload is missing") }
         machine = try BenchHarness.machine(booting: workload, name: "bench-cpu.elf", patch: ["iterations": iterations])
       }
-      let seconds = BenchHarness.seconds {
-        while machine.exitStatus == nil && machine.cpu.cycles < 1 << 40 { machine.run(cycles: 1 << 30) }
-      }
+      let seconds = BenchHarness.seconds { BenchHarness.runToExit(machine) }
       let instructions = machine.cpu.instructions
       if kernel == nil { try verify(machine, instructions: instructions) }
       let mips = Double(instructions) / seconds / 1e6

@@ -77,9 +77,7 @@ struct BenchUI: ParsableCommand {
     for _ in 0..<runs {
       let machine = try BenchHarness.machine(
         booting: workload, name: "bench-cpu.elf", patch: ["iterations": iterations])
-      let seconds = BenchHarness.seconds {
-        while machine.exitStatus == nil && machine.cpu.cycles < 1 << 40 { machine.run(cycles: 1 << 30) }
-      }
+      let seconds = BenchHarness.seconds { BenchHarness.runToExit(machine) }
       headless.append(Double(machine.cpu.instructions) / seconds / 1e6)
 
       let drawn = try BenchHarness.machine(booting: workload, name: "bench-cpu.elf", patch: ["iterations": iterations])
@@ -88,21 +86,18 @@ struct BenchUI: ParsableCommand {
       var previous: MachineSnapshot?
       let start = DispatchTime.now().uptimeNanoseconds
       liveMachine.start()
-      var frames = 0
       while true {
         let snapshot = liveMachine.snapshot()
         if snapshot.exitStatus != nil { break }
         state.observe(snapshot, previous: previous)
         _ = compose(snapshot: snapshot, previous: previous, state: state, size: (160, 50), wallSeconds: 1.0 / 30)
         previous = snapshot
-        frames += 1
         usleep(33_333)
       }
       let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       let instructions = liveMachine.withMachine { $0.cpu.instructions }
       liveMachine.stop()
       live.append(Double(instructions) / wall / 1e6)
-      _ = frames
     }
     let h = BenchHarness.median(headless)
     let l = BenchHarness.median(live)

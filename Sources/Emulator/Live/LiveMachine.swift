@@ -156,7 +156,7 @@ public final class LiveMachine: @unchecked Sendable {
     // A command takes effect at the virtual time that corresponds to now: bring a paced machine up to the wall
     // clock first (it may have slept until its next event), so the stamp, and every latency after it, is honest.
     if !paused && heldReason == nil && !runningToInterrupt && machine.exitStatus == nil && speed != nil {
-      let target = cycleAnchor &+ virtualCycles(wallNanoseconds: DispatchTime.now().uptimeNanoseconds &- wallAnchor)
+      let target = pacedTarget(at: DispatchTime.now().uptimeNanoseconds)
       if target > machine.cpu.cycles && target &- machine.cpu.cycles <= virtualCycles(wallNanoseconds: 250_000_000) {
         machine.run(until: target)
       }
@@ -167,18 +167,12 @@ public final class LiveMachine: @unchecked Sendable {
       return
     }
     let sliceStart = DispatchTime.now().uptimeNanoseconds
-    let target: UInt64
-    if runningToInterrupt || speed == nil {
-      target = .max
-    } else {
-      let elapsed = sliceStart &- wallAnchor
-      target = cycleAnchor &+ virtualCycles(wallNanoseconds: elapsed)
-    }
+    let target = runningToInterrupt ? .max : pacedTarget(at: sliceStart)
     // Run in chunks until the target or the host budget for this slice is used up.
     let chunk = Scheduler.nominalHz / 1000  // 1 ms of virtual time
     stopOnDelivery = runningToInterrupt
     while machine.cpu.cycles < target && machine.exitStatus == nil && heldReason == nil {
-      let before = machine.cpu.vectorDeliveriesTotal
+      let before = runningToInterrupt ? machine.cpu.vectorDeliveriesTotal : 0
       machine.run(until: min(target, machine.cpu.cycles &+ chunk))
       if runningToInterrupt && machine.cpu.vectorDeliveriesTotal != before {
         runningToInterrupt = false
@@ -214,6 +208,12 @@ public final class LiveMachine: @unchecked Sendable {
     } else {
       timer.schedule(deadline: .now())
     }
+  }
+
+  /// The virtual time a paced machine should have reached at wall time `now` (`.max` at speed max).
+  private func pacedTarget(at now: UInt64) -> UInt64 {
+    guard speed != nil else { return .max }
+    return cycleAnchor &+ virtualCycles(wallNanoseconds: now &- wallAnchor)
   }
 
   private func virtualCycles(wallNanoseconds: UInt64) -> UInt64 {
