@@ -9,7 +9,7 @@ enum FrameDiff {
     var indices: [Int] = []
     for index in canvas.cells.indices where canvas.cells[index] != previous.cells[index] {
       var target = index
-      if canvas.cells[index].character == Canvas.wideTail && index % canvas.width > 0 { target = index - 1 }
+      if canvas.cells[index].scalar == Canvas.wideTailScalar && index % canvas.width > 0 { target = index - 1 }
       if let last = indices.last, last >= target { continue }
       indices.append(target)
     }

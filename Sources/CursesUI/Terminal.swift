@@ -79,7 +79,6 @@ public final class Terminal {
   private var looks: [CellStyle: CellLook] = [:]
   private var lookRule = LookRule(depth: .none, defaultColors: false)
   private var pairs = ColorPairs(limit: 0)
-  private let cellLimit = Int(irq_cchar_max())
 
   /// Takes over the terminal: locale, saved termios, signal handlers, parked stderr, newterm, raw keys without
   /// echo, keypad, ESC delay, non-blocking reads, hidden cursor, colours, mouse.
@@ -130,6 +129,16 @@ public final class Terminal {
       Curses.mouseInterval(milliseconds: 0)
     }
     setCrashResetBytes(mouse: mouseGranted)
+    try leaveInitialOutputState()
+  }
+
+  /// ncurses 6.4 treats a screen that has never been through endwin as not yet "running" and flushes its output
+  /// after every cursor movement (`_nc_mvcur`), so one frame went out as one write(2) per changed run: about 700
+  /// writes a second at idle, each waking the terminal emulator. One endwin + doupdate, the same pair SIGCONT
+  /// uses, moves the screen to its running state; from then on a frame is one write.
+  private func leaveInitialOutputState() throws {
+    try Curses.endWindow()
+    try Curses.update()
   }
 
   private func startColors() throws {
@@ -316,13 +325,14 @@ public final class Terminal {
     let (row, column) = index.quotientAndRemainder(dividingBy: canvas.width)
     guard row < rows, column < columns else { return }
     let cell = canvas.cells[index]
-    guard cell.character != Canvas.wideTail else { return }
+    guard cell.scalar != Canvas.wideTailScalar else { return }
     let look = try look(for: cell.style, theme: theme)
-    let points = CellText.codePoints(of: cell.character, limit: cellLimit)
-    try points.withUnsafeBufferPointer { buffer in
-      try Curses.putCell(
-        row: Int32(row), column: Int32(column), text: buffer.baseAddress!, attributes: look.attributes,
-        pair: look.pair)
+    var points = CellText.codePoints(of: cell)
+    try withUnsafePointer(to: &points) { tuple in
+      try tuple.withMemoryRebound(to: wchar_t.self, capacity: 3) { text in
+        try Curses.putCell(
+          row: Int32(row), column: Int32(column), text: text, attributes: look.attributes, pair: look.pair)
+      }
     }
   }
 

@@ -34,6 +34,9 @@ struct BenchUI: ParsableCommand {
   @Option(help: "Runs of the drawing-versus-headless comparison (0 skips it).")
   var runs: Int = 3
 
+  @Flag(help: "Also time each pane (and the bars) alone on an idle guest's frame, at 160x50.")
+  var parts = false
+
   func run() throws {
     let boot = try MachineOptions.parse([]).bootMachine()
     let machine = boot.machine
@@ -63,9 +66,36 @@ struct BenchUI: ParsableCommand {
           format: "compose %dx%d: median %.3f ms, best %.3f ms (%d frames)", width, height, times[times.count / 2],
           times[0], times.count))
     }
+    if parts { try partTimes() }
     try keyLatency()
     if idleSeconds > 0 { try idle() }
     if runs > 0 { try drawing() }
+  }
+
+  /// Each part of a 160x50 frame alone, composed from two snapshots 1/30 s apart of the built-in kernel idle at
+  /// its prompt (the frame the idle figure draws): median microseconds over --frames.
+  private func partTimes() throws {
+    let machine = try MachineOptions.parse([]).bootMachine().machine
+    machine.run(cycles: Scheduler.nominalHz)
+    let previous = machine.snapshot(number: 1, traceFrom: 0)
+    machine.run(cycles: Scheduler.nominalHz / 30)
+    let snapshot = machine.snapshot(number: 2, traceFrom: previous.traceSequence)
+    var state = DashboardState()
+    state.observe(previous, previous: nil)
+    state.observe(snapshot, previous: previous)
+    var line: [String] = []
+    for part in FramePart.allCases {
+      var times: [Double] = []
+      for _ in 0..<max(1, frames) {
+        var canvas = Canvas(width: 160, height: 50)
+        let start = DispatchTime.now().uptimeNanoseconds
+        part.draw(snapshot: snapshot, previous: previous, state: state, size: (160, 50), on: &canvas)
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3)
+      }
+      times.sort()
+      line.append(String(format: "%@ %.0f", part.rawValue, times[times.count / 2]))
+    }
+    print("compose parts, idle 160x50, median µs: " + line.joined(separator: ", "))
   }
 
   /// Guest MIPS with the dashboard drawing against headless, on bench cpu's workload (10 M iterations).
@@ -157,7 +187,7 @@ struct BenchUI: ParsableCommand {
   /// The dashboard's per-frame work at 30 fps against an idle guest, measured as process CPU time.
   private func idle() throws {
     let boot = try MachineOptions.parse([]).bootMachine()
-    let live = LiveMachine(machine: boot.machine, speed: 1)
+    let live = LiveMachine(machine: boot.machine, speed: 1, minimumHaltedSleep: DashboardSession.machineWakeInterval)
     live.start()
     Thread.sleep(forTimeInterval: 1)  // boot to the prompt, where the guest waits in hlt
     var state = DashboardState()

@@ -86,7 +86,11 @@ struct DashboardCLI: ParsableCommand {
       let writer = RecordWriter(handle: file)
       return { line in writer.write(line) }
     }
-    let live = LiveMachine(machine: boot.machine, speed: speed.value, paused: paused, record: sink)
+    // Every frame's snapshot brings the machine up to the wall clock, so a halted guest need not wake the host
+    // between frames; its own wake-up only stands in when frames stop coming (a blocked terminal).
+    let live = LiveMachine(
+      machine: boot.machine, speed: speed.value, paused: paused, record: sink,
+      minimumHaltedSleep: DashboardSession.machineWakeInterval)
     let gdb = try gdbPort.map { try LiveGdbWiring.start(on: live, port: $0, waitForClient: gdbOptions.waitForGdb) }
     defer { gdb?.stop() }
     let terminal = try Terminal()

@@ -7,6 +7,10 @@ import Emulator
 /// for keys until the next frame is due. Frames are capped at `fps`; keys are read between frames and none is
 /// dropped when drawing lags (a slow terminal only makes frames rarer).
 struct DashboardSession {
+  /// The shortest a halted guest sleeps while the dashboard draws it (see `LiveMachine(minimumHaltedSleep:)`):
+  /// well under the quarter second a live machine gives up catching up after.
+  static let machineWakeInterval: Duration = .milliseconds(100)
+
   let live: LiveMachine
   let terminal: Terminal
   let fps: Int

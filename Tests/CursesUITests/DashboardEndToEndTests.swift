@@ -92,6 +92,26 @@ struct DashboardEndToEndTests {
     #expect(try session.format("#{cursor_flag}") == "1")
   }
 
+  /// A frame reaches the terminal in one write: ncurses 6.4, until a screen has been through endwin once, flushes
+  /// after every cursor movement, and an idle frame (the timer's IRQ 0 rows, counters, fading highlights) went
+  /// out as some 25 writes, each waking the terminal. Counted from the kernel's tally of write system calls.
+  @Test func anIdleFrameGoesOutInOneWrite() throws {
+    let session = try launch()
+    let pid = try session.applicationPID()
+    func writes() throws -> Int {
+      let io = try String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)
+      let line = try #require(io.split(separator: "\n").first { $0.hasPrefix("syscw:") })
+      return try #require(Int(line.split(separator: " ").last ?? ""))
+    }
+    let before = try writes()
+    Thread.sleep(forTimeInterval: 2)
+    let during = try writes() - before
+    // 2 s at 30 fps is 60 frames; a few more writes (the machine's queue wake-ups) are allowed, not 25 a frame.
+    #expect(during <= 60 * 3, "\(during) write calls in 2 s of idle frames")
+    try session.send(["F10"])
+    #expect(session.wait { session.exitStatus() != nil })
+  }
+
   @Test(arguments: [("INT", SIGINT), ("TERM", SIGTERM), ("HUP", SIGHUP)])
   func aSignalRestoresTheTerminal(name: String, signal: Int32) throws {
     let session = try launch()

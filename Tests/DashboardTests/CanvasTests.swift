@@ -34,6 +34,17 @@ struct CanvasTests {
     #expect(edge.lines == ["ab "])
   }
 
+  @Test func aCellKeepsItsBaseAndOneCombiningMark() {
+    #expect(Canvas.Cell("e\u{301}").character == "e\u{301}")
+    #expect(Canvas.Cell("e\u{301}").mark == "\u{301}")
+    // A second mark, or a joiner and the emoji after it, are not kept.
+    #expect(Canvas.Cell("a\u{301}\u{302}").character == "a\u{301}")
+    #expect(Canvas.Cell("👨\u{200D}👩").character == "👨")
+    var canvas = Canvas(width: 3, height: 1)
+    canvas.put("xé", row: 0, column: 0)
+    #expect(canvas.lines == ["xé "])
+  }
+
   @Test func readOutsideTheGridIsABlankCell() {
     let canvas = Canvas(width: 2, height: 2)
     #expect(canvas[-1, 0] == Canvas.Cell())

@@ -3,22 +3,63 @@
 ///
 /// Text is measured in terminal cells: a wide glyph takes two, and the cell after it holds `Canvas.wideTail`.
 public struct Canvas: Sendable, Equatable {
+  /// One cell: its character as scalars and its style. Plain data on purpose, not a `Character` (a string with
+  /// a reference count): a frame at 160×50 is 8,000 cells that are written, compared with the previous frame and
+  /// freed 30 times a second, and a reference-counted field made each of those steps a runtime call per cell.
   public struct Cell: Sendable, Equatable, Hashable {
-    public var character: Character
+    /// The spacing character.
+    public var scalar: Unicode.Scalar
+    /// A combining mark drawn on it (an accent), if any; a cell keeps one, the terminal's own limit being small.
+    public var mark: Unicode.Scalar?
     public var style: CellStyle
 
-    public init(_ character: Character = " ", style: CellStyle = .text) {
-      self.character = character
+    public init(scalar: Unicode.Scalar, mark: Unicode.Scalar? = nil, style: CellStyle = .text) {
+      self.scalar = scalar
+      self.mark = mark
       self.style = style
+    }
+
+    /// A cell showing `character`: its first scalar and its first combining mark; what else a cluster holds (a
+    /// second mark, a zero-width joiner and the emoji after it) is not kept.
+    public init(_ character: Character = " ", style: CellStyle = .text) {
+      let scalars = character.unicodeScalars
+      let first = scalars.first ?? " "
+      // Almost every character is one scalar: then its UTF-8 is that scalar's alone.
+      if character.utf8.count == UTF8.width(first) {
+        self.init(scalar: first, style: style)
+        return
+      }
+      var mark: Unicode.Scalar?
+      for next in scalars.dropFirst() {
+        switch next.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark: mark = next
+        default: continue
+        }
+        break
+      }
+      self.init(scalar: first, mark: mark, style: style)
+    }
+
+    /// The cell's text as one character.
+    public var character: Character {
+      get {
+        guard let mark else { return Character(scalar) }
+        var text = String.UnicodeScalarView()
+        text.append(scalar)
+        text.append(mark)
+        return Character(String(text))
+      }
+      set { self = Cell(newValue, style: style) }
     }
   }
 
   /// The placeholder in the right half of a wide glyph; renderers skip it.
   public static let wideTail: Character = "\u{0}"
+  public static let wideTailScalar: Unicode.Scalar = "\u{0}"
 
   public let width: Int
   public let height: Int
-  public private(set) var cells: [Cell]
+  public internal(set) var cells: [Cell]
 
   public init(width: Int, height: Int) {
     self.width = max(0, width)
@@ -53,13 +94,21 @@ public struct Canvas: Sendable, Equatable {
   public mutating func put(
     _ text: String, row: Int, column: Int, style: CellStyle = .text, clip: Rect? = nil
   ) -> Int {
+    let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+      bytes.allSatisfy { $0 < 0x80 } ? putASCII(bytes, row: row, column: column, style: style, clip: clip) : nil
+    }
+    if let ascii, let end = ascii { return end }
+    return putCharacters(text, row: row, column: column, style: style, clip: clip)
+  }
+
+  /// `put` one Character at a time, measuring each: the path for text that is not all ASCII.
+  mutating func putCharacters(_ text: String, row: Int, column: Int, style: CellStyle, clip: Rect?) -> Int {
     let area = (clip ?? bounds).intersection(bounds)
     var x = column
     guard row >= area.y, row < area.maxY else { return column + Canvas.cellWidth(of: text) }
     for character in text {
       let w = Canvas.cellWidth(of: character)
-      if x >= area.maxX { return x + w }
-      if x >= area.x {
+      if x >= area.x && x < area.maxX {
         if w == 2 {
           if x + 1 < area.maxX {
             cells[row * width + x] = Cell(character, style: style)
@@ -80,8 +129,9 @@ public struct Canvas: Sendable, Equatable {
   public mutating func fill(_ rect: Rect, with character: Character = " ", style: CellStyle = .text) {
     let area = rect.intersection(bounds)
     guard !area.isEmpty else { return }
+    let cell = Cell(character, style: style)
     for row in area.y..<area.maxY {
-      for column in area.x..<area.maxX { cells[row * width + column] = Cell(character, style: style) }
+      for column in area.x..<area.maxX { cells[row * width + column] = cell }
     }
   }
 
@@ -91,18 +141,20 @@ public struct Canvas: Sendable, Equatable {
     guard rect.width >= 2, rect.height >= 2 else { return .zero }
     let border = CellStyle.role(focused ? .focusBorder : .border)
     let (right, bottom) = (rect.maxX - 1, rect.maxY - 1)
+    let horizontal = Cell(scalar: "─", style: border)
+    let vertical = Cell(scalar: "│", style: border)
     for column in rect.x...right {
-      self[rect.y, column] = Cell("─", style: border)
-      self[bottom, column] = Cell("─", style: border)
+      self[rect.y, column] = horizontal
+      self[bottom, column] = horizontal
     }
     for row in rect.y...bottom {
-      self[row, rect.x] = Cell("│", style: border)
-      self[row, right] = Cell("│", style: border)
+      self[row, rect.x] = vertical
+      self[row, right] = vertical
     }
-    self[rect.y, rect.x] = Cell("┌", style: border)
-    self[rect.y, right] = Cell("┐", style: border)
-    self[bottom, rect.x] = Cell("└", style: border)
-    self[bottom, right] = Cell("┘", style: border)
+    self[rect.y, rect.x] = Cell(scalar: "┌", style: border)
+    self[rect.y, right] = Cell(scalar: "┐", style: border)
+    self[bottom, rect.x] = Cell(scalar: "└", style: border)
+    self[bottom, right] = Cell(scalar: "┘", style: border)
     if !title.isEmpty && rect.width > 4 {
       let titleArea = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
       put(" \(title) ", row: rect.y, column: rect.x + 1, style: .role(.title), clip: titleArea)
@@ -173,7 +225,11 @@ public struct Canvas: Sendable, Equatable {
     guard let scalar = character.unicodeScalars.first else { return 0 }
     let v = scalar.value
     if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
-    if scalar.properties.generalCategory == .nonspacingMark { return 0 }
+    // No nonspacing mark lies below U+0300 or in U+2100–U+2CEE (letterlike symbols, arrows, box drawing, blocks,
+    // shapes, dingbats: what panes draw), so those skip the Unicode property lookup.
+    if v >= 0x300 && !(0x2100..<0x2CEF).contains(v) && scalar.properties.generalCategory == .nonspacingMark {
+      return 0
+    }
     if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
       || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
       || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)

@@ -71,3 +71,25 @@ func drawTooSmall(on canvas: inout Canvas) {
     canvas.put(line, row: top + offset, column: column, style: .role(offset == 0 ? .warning : .text))
   }
 }
+
+/// What `compose` spends on each part of a frame, for `bench ui --parts`: draws `part` alone (a pane with its
+/// frame, or the status line and key bar) where the layout for `size` puts it.
+public enum FramePart: String, CaseIterable, Sendable {
+  case registers, code, idt, pic, ring, events, screen, serial, log, stats, bars
+
+  public func draw(
+    snapshot: MachineSnapshot, previous: MachineSnapshot?, state: DashboardState, size: (width: Int, height: Int),
+    on canvas: inout Canvas
+  ) {
+    let layout = Layout.compute(width: size.width, height: size.height, focused: state.focused, zoomed: state.zoomed)
+    let context = PaneContext(snapshot: snapshot, previous: previous, state: state, wallSeconds: 1.0 / 30)
+    guard let pane = PaneID.allCases.first(where: { "\($0)" == rawValue }) else {
+      StatusLine.draw(context, in: layout.status, on: &canvas)
+      _ = KeyBar.draw(in: layout.keyBar, on: &canvas)
+      return
+    }
+    guard let frame = layout.frames.first(where: { $0.pane == pane }) else { return }
+    let inner = drawFrame(frame, focused: frame.pane == state.focused, on: &canvas)
+    _ = drawPane(frame.pane, context, in: inner, on: &canvas)
+  }
+}

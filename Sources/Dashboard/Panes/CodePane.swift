@@ -1,4 +1,5 @@
 import Emulator
+import Synchronization
 
 /// Disassembly around EIP with the kernel's symbols: a label line where a symbol starts, EIP's line marked.
 ///
@@ -10,8 +11,7 @@ enum CodePane: Pane {
     let cpu = snapshot.processor
     let eip = cpu.segment(.cs).base &+ cpu.eip
     let symbols = snapshot.symbols
-    let disassembler = Disassembler(codeSize32: cpu.cr0 & 1 != 0, symbolizer: { symbols.describe($0) })
-    let listing = instructions(snapshot.code, eip: eip, disassembler: disassembler, symbols: symbols)
+    let listing = cachedInstructions(snapshot.code, eip: eip, codeSize32: cpu.cr0 & 1 != 0, symbols: symbols)
     var line = LineWriter(area)
     guard let eipIndex = listing.firstIndex(where: { $0.address == eip }) else {
       line.put("EIP " + Format.hex(eip, 8) + ": no readable code", .dim, on: &canvas)
@@ -38,6 +38,30 @@ enum CodePane: Pane {
       line.newline()
     }
     return []
+  }
+
+  /// What a listing is decoded from; the same inputs give the same listing.
+  struct ListingKey: Equatable {
+    var code: MachineSnapshot.CodeWindow
+    var eip: UInt32
+    var codeSize32: Bool
+    var symbols: SymbolTable
+  }
+
+  /// The last listing decoded. An idle guest sits on one `hlt` frame after frame, and decoding the window again
+  /// (start after start until one lands on EIP) was the costliest step of an idle frame. Comparing the key is
+  /// cheap: the symbol table is the machine's own array, equal by identity.
+  private static let lastListing = Mutex<(key: ListingKey, listing: [DisassembledInstruction])?>(nil)
+
+  static func cachedInstructions(
+    _ code: MachineSnapshot.CodeWindow, eip: UInt32, codeSize32: Bool, symbols: SymbolTable
+  ) -> [DisassembledInstruction] {
+    let key = ListingKey(code: code, eip: eip, codeSize32: codeSize32, symbols: symbols)
+    if let last = lastListing.withLock({ $0 }), last.key == key { return last.listing }
+    let disassembler = Disassembler(codeSize32: codeSize32, symbolizer: { symbols.describe($0) })
+    let listing = instructions(code, eip: eip, disassembler: disassembler, symbols: symbols)
+    lastListing.withLock { $0 = (key, listing) }
+    return listing
   }
 
   /// The instructions of the window, decoded from a start that lands on EIP (empty when none does).

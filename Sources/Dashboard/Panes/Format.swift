@@ -2,25 +2,41 @@ import Emulator
 
 /// Number and time spelling shared by the panes: fixed-width lowercase hex, virtual time, durations.
 enum Format {
-  private static let digits = Array("0123456789abcdef")
-
-  /// `value` as exactly `width` hex digits (the low ones), lowercase, no prefix.
+  /// `value` as exactly `width` hex digits (the low ones), lowercase, no prefix. Written straight into the
+  /// string's storage: panes spell hundreds of these a frame.
   static func hex<T: BinaryInteger>(_ value: T, _ width: Int) -> String {
-    var characters = [Character](repeating: "0", count: width)
-    var rest = UInt64(truncatingIfNeeded: value)
-    for index in stride(from: width - 1, through: 0, by: -1) {
-      characters[index] = digits[Int(rest & 0xF)]
-      rest >>= 4
+    guard width > 0 else { return "" }
+    return String(unsafeUninitializedCapacity: width) { buffer in
+      var rest = UInt64(truncatingIfNeeded: value)
+      for index in stride(from: width - 1, through: 0, by: -1) {
+        let digit = UInt8(rest & 0xF)
+        buffer[index] = digit < 10 ? 0x30 + digit : 0x57 + digit
+        rest >>= 4
+      }
+      return width
     }
-    return String(characters)
   }
 
   /// `text` padded with spaces (or cut) to `width` cells, on the right or on the left.
   static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-    let count = text.count
-    if count >= width { return String(text.prefix(width)) }
-    let padding = String(repeating: " ", count: width - count)
-    return right ? padding + text : text + padding
+    let utf8Count = text.utf8.count
+    // ASCII (nearly every call) is one cell per byte: no need to count characters.
+    let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+    let count = isASCII ? utf8Count : text.count
+    if count >= width { return count == width ? text : String(text.prefix(width)) }
+    guard isASCII else {
+      let padding = String(repeating: " ", count: width - count)
+      return right ? padding + text : text + padding
+    }
+    var text = text
+    return text.withUTF8 { bytes in
+      String(unsafeUninitializedCapacity: width) { buffer in
+        let start = right ? width - utf8Count : 0
+        for index in 0..<width { buffer[index] = 0x20 }
+        for (offset, byte) in bytes.enumerated() { buffer[start + offset] = byte }
+        return width
+      }
+    }
   }
 
   /// Virtual time in seconds with microsecond digits: "12.345678".

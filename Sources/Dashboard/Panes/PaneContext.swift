@@ -44,7 +44,7 @@ struct LineWriter {
 
   /// Writes `text` at the cursor and moves it along the line.
   mutating func put(_ text: String, _ style: CellStyle = .text, on canvas: inout Canvas) {
-    column = canvas.putText(text, row: row, column: column, style: style, clip: area)
+    column = canvas.put(text, row: row, column: column, style: style, clip: area)
   }
 
   mutating func put(_ text: String, _ role: Role, on canvas: inout Canvas) {

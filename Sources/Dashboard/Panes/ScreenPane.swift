@@ -19,7 +19,7 @@ enum ScreenPane: Pane {
           attribute = (attribute << 4 & 0x70) | (attribute >> 4 & 0x07) | (attribute & 0x08)
         }
         canvas[area.y + row, area.x + column] = Canvas.Cell(
-          CodePage437.character(UInt8(truncatingIfNeeded: cell)), style: .vga(attribute: attribute))
+          scalar: CodePage437.scalar(UInt8(truncatingIfNeeded: cell)), style: .vga(attribute: attribute))
       }
     }
     return []
@@ -34,5 +34,7 @@ enum CodePage437 {
       + "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀"
       + "αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u{A0}")
 
-  static func character(_ byte: UInt8) -> Character { table[Int(byte)] }
+  /// Each glyph is one scalar.
+  static let scalars: [Unicode.Scalar] = table.map { $0.unicodeScalars.first! }
+  static func scalar(_ byte: UInt8) -> Unicode.Scalar { scalars[Int(byte)] }
 }

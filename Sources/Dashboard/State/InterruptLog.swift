@@ -35,9 +35,11 @@ public struct InterruptLog: Sendable {
     let cycle = events[index].cycle
     var depth = 0
     var other = index - 1
+    // Fields are read in place: copying whole records (strings and all) here was a frame's costliest loop.
     while other >= 0 && index - other <= 64 {
-      let earlier = events[other]
-      if earlier.kind == .irq, earlier.cycle < cycle, let eoi = earlier.eoiCycle, eoi > cycle { depth += 1 }
+      if events[other].kind == .irq, events[other].cycle < cycle, let eoi = events[other].eoiCycle, eoi > cycle {
+        depth += 1
+      }
       other -= 1
     }
     return depth

@@ -40,9 +40,23 @@ public final class LiveMachine: @unchecked Sendable {
   private var traceCursor: UInt64 = 0
   private var recorder: RecordSink?
   private var recordedUpTo: UInt64 = 0
+  private let minimumHaltedSleepNanoseconds: UInt64
 
   /// Takes ownership of `machine` (already booted): from now on touch it only through `withMachine`.
-  public init(machine: Machine, speed: Double? = 1, paused: Bool = false, record: RecordSink? = nil) {
+  ///
+  /// `minimumHaltedSleep`: the shortest a halted, paced guest sleeps. Zero (the default) wakes it at each device
+  /// event, so what it sends (COM1, the NIC) leaves on time in wall time. An observer that takes a snapshot every
+  /// frame passes its frame interval: `snapshot()` brings a paced machine up to the wall clock first, so every
+  /// frame is as current as before, while a guest idling on a 100 Hz timer wakes the host at the frame rate
+  /// (and runs its ticks in the snapshot's catch-up) instead of twice per tick. Virtual time, and so every stamp
+  /// and latency in the trace, is the same either way; only when the host does the work changes.
+  public init(
+    machine: Machine, speed: Double? = 1, paused: Bool = false, record: RecordSink? = nil,
+    minimumHaltedSleep: Duration = .zero
+  ) {
+    let (seconds, attoseconds) = minimumHaltedSleep.components
+    minimumHaltedSleepNanoseconds =
+      UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds)) / 1_000_000_000
     self.machine = machine
     self.speed = speed
     self.paused = paused
@@ -88,6 +102,7 @@ public final class LiveMachine: @unchecked Sendable {
   /// A snapshot of the machine now (between slices), with the trace records finished since the previous one.
   public func snapshot() -> MachineSnapshot {
     queue.sync {
+      if started { catchUp() }
       snapshotNumber &+= 1
       let host = MachineSnapshot.Host(
         paused: paused || heldReason != nil, speed: speed,
@@ -151,16 +166,22 @@ public final class LiveMachine: @unchecked Sendable {
     cycleAnchor = machine.cpu.cycles
   }
 
+  /// Brings a paced machine up to the wall clock (it may have slept until its next event, or longer: see
+  /// `minimumHaltedSleep`). Before commands, so a command's stamp, and every latency after it, is honest; before
+  /// snapshots, so a frame shows the machine as it is now.
+  private func catchUp() {
+    guard !paused && heldReason == nil && !runningToInterrupt && machine.exitStatus == nil && speed != nil else {
+      return
+    }
+    let target = pacedTarget(at: DispatchTime.now().uptimeNanoseconds)
+    if target > machine.cpu.cycles && target &- machine.cpu.cycles <= virtualCycles(wallNanoseconds: 250_000_000) {
+      machine.run(until: target)
+    }
+  }
+
   private func runSlice() {
     guard started else { return applyCommands() }
-    // A command takes effect at the virtual time that corresponds to now: bring a paced machine up to the wall
-    // clock first (it may have slept until its next event), so the stamp, and every latency after it, is honest.
-    if !paused && heldReason == nil && !runningToInterrupt && machine.exitStatus == nil && speed != nil {
-      let target = pacedTarget(at: DispatchTime.now().uptimeNanoseconds)
-      if target > machine.cpu.cycles && target &- machine.cpu.cycles <= virtualCycles(wallNanoseconds: 250_000_000) {
-        machine.run(until: target)
-      }
-    }
+    catchUp()
     applyCommands()
     if paused || heldReason != nil || machine.exitStatus != nil {
       timer.schedule(deadline: .now() + .milliseconds(250))  // nothing to run: commands wake the queue
@@ -199,7 +220,7 @@ public final class LiveMachine: @unchecked Sendable {
         let next = machine.scheduler.nextEventTime
         if next > machine.cpu.cycles {
           let wait = wallNanoseconds(virtualCycles: next &- machine.cpu.cycles, speed: speed)
-          let sleep = min(max(wait, 1_000_000), Self.longestSleepNanoseconds)
+          let sleep = min(max(wait, minimumHaltedSleepNanoseconds, 1_000_000), Self.longestSleepNanoseconds)
           timer.schedule(deadline: .now() + .nanoseconds(Int(sleep)))
           return
         }

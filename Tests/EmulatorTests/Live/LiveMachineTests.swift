@@ -109,6 +109,35 @@ struct LiveMachineTests {
     machine.stop()
   }
 
+  /// With a long minimum sleep the machine's own timer hardly wakes it, yet every snapshot is current: it brings
+  /// the paced machine up to the wall clock first. Virtual time between two snapshots covers at least the wall time
+  /// between them (and, paced at speed 1, the run as a whole never gets ahead of the wall clock).
+  @Test func aSnapshotCatchesAHaltedPacedMachineUpToTheWallClock() throws {
+    let kernel = try #require(BuiltInKernel.teaching)
+    let booted = Machine()
+    try booted.boot(kernel: kernel.bytes, fileName: kernel.name)
+    booted.run(cycles: Scheduler.nominalHz / 2)  // to the prompt: the idle task waits in hlt for each 10 ms tick
+    let machine = LiveMachine(machine: booted, speed: 1, minimumHaltedSleep: .seconds(10))
+    let startCycles = booted.cpu.cycles
+    let wallStart = DispatchTime.now().uptimeNanoseconds
+    machine.start()
+    Thread.sleep(forTimeInterval: 0.05)
+    for _ in 0..<3 {
+      let first = machine.snapshot()
+      let afterFirst = DispatchTime.now().uptimeNanoseconds
+      Thread.sleep(forTimeInterval: 0.12)
+      let beforeSecond = DispatchTime.now().uptimeNanoseconds
+      let second = machine.snapshot()
+      let wallCycles = (beforeSecond - afterFirst) * Scheduler.nominalHz / 1_000_000_000
+      #expect(second.processor.cycles - first.processor.cycles >= wallCycles)
+      #expect(second.processor.halted, "the guest is idle")
+    }
+    let wallEnd = DispatchTime.now().uptimeNanoseconds
+    let ran = machine.stop() - startCycles
+    // A run stops at the first instruction boundary past its target: allow a millisecond.
+    #expect(ran <= (wallEnd - wallStart) * Scheduler.nominalHz / 1_000_000_000 + Scheduler.nominalHz / 1000)
+  }
+
   @Test func runToTheNextInterruptStopsAtItsHandler() throws {
     let live = try TracedMachine(kernel: try Self.netKernel(), name: "bench-net.elf")
     let machine = LiveMachine(machine: live.machine, speed: nil, paused: true)
