@@ -40,20 +40,21 @@ struct SnapshotFrame {
     }
     let elapsed = machine.cpu.cycles &- start
 
-    var previous: MachineSnapshot?
-    if elapsed > Self.frameCycles {
-      let (earlier, _) = try boot(rtcStart: rtcStart)
-      let earlierSession = HeadlessSession(machine: earlier)
-      earlierSession.captures = captures
-      earlierSession.print = { _ in }  // an expectation cut short by the time limit is not a failure here
-      _ = earlierSession.run(script: script, limits: HeadlessSession.Limits(maxCycles: elapsed - Self.frameCycles))
-      previous = earlier.snapshot(number: 1, traceFrom: 0, host: Self.host(earlier))
-    }
+    // The Stats pane's rates are over the last virtual second: a second back as well, or the boot itself when the
+    // scenario is shorter (as a dashboard in its first second measures from its first frame).
+    let second = InterruptRates.windowCycles
+    let rateBase =
+      elapsed > second
+      ? try earlierSnapshot(at: elapsed - second, rtcStart, script, captures)
+      : try boot(rtcStart: rtcStart).0.snapshot(number: 0, traceFrom: 0)
+    let previous =
+      elapsed > Self.frameCycles ? try earlierSnapshot(at: elapsed - Self.frameCycles, rtcStart, script, captures) : nil
     let current = machine.snapshot(
       number: previous == nil ? 1 : 2, traceFrom: previous?.traceSequence ?? 0, host: Self.host(machine))
 
     var state = DashboardState()
     if let focus { state.focused = focus }
+    state.rates.observe(rateBase)
     if let previous { state.observe(previous, previous: nil) }
     state.observe(current, previous: previous)
     if let request = state.previewRequest(in: current) {
@@ -74,6 +75,18 @@ struct SnapshotFrame {
         return renderer.render(canvas, theme: theme)
       }
     }
+  }
+
+  /// The scenario run again from the same inputs, stopped `cycles` after boot: the shown run's past.
+  private func earlierSnapshot(
+    at cycles: UInt64, _ rtcStart: Int64, _ script: Script?, _ captures: [String: PcapCapture]
+  ) throws(SnapshotError) -> MachineSnapshot {
+    let (earlier, _) = try boot(rtcStart: rtcStart)
+    let session = HeadlessSession(machine: earlier)
+    session.captures = captures
+    session.print = { _ in }  // an expectation cut short by the time limit is not a failure here
+    _ = session.run(script: script, limits: HeadlessSession.Limits(maxCycles: cycles))
+    return earlier.snapshot(number: 1, traceFrom: 0, host: Self.host(earlier))
   }
 
   /// What the status line shows about the host: running at 1×, nothing stopped, the keyboard's host queue.

@@ -77,13 +77,30 @@ func drawTooSmall(on canvas: inout Canvas) {
 public enum FramePart: String, CaseIterable, Sendable {
   case registers, code, idt, pic, ring, events, screen, serial, log, stats, bars
 
+  /// The pane this part is; nil for the bars.
+  var pane: PaneID? {
+    switch self {
+    case .registers: .registers
+    case .code: .code
+    case .idt: .idt
+    case .pic: .pic
+    case .ring: .ring
+    case .events: .events
+    case .screen: .screen
+    case .serial: .serial
+    case .log: .log
+    case .stats: .stats
+    case .bars: nil
+    }
+  }
+
   public func draw(
     snapshot: MachineSnapshot, previous: MachineSnapshot?, state: DashboardState, size: (width: Int, height: Int),
     on canvas: inout Canvas
   ) {
     let layout = Layout.compute(width: size.width, height: size.height, focused: state.focused, zoomed: state.zoomed)
     let context = PaneContext(snapshot: snapshot, previous: previous, state: state, wallSeconds: 1.0 / 30)
-    guard let pane = PaneID.allCases.first(where: { "\($0)" == rawValue }) else {
+    guard let pane else {
       StatusLine.draw(context, in: layout.status, on: &canvas)
       _ = KeyBar.draw(in: layout.keyBar, on: &canvas)
       return

@@ -2,16 +2,23 @@ import Emulator
 
 /// Every IDT vector: number, what it is for, times taken, gate type, present and DPL, selector:offset and the
 /// handler's symbol; the vector in flight highlighted and, until the user scrolls, kept in view.
+///
+/// Narrower than `fullWidth` (a side column of the 160×50 layout) the pane drops the gate type and selector:offset
+/// and spells "what" short, as htop drops columns, so the handler still shows; zoomed (F3) it has them all.
 enum IDTPane: Pane {
   static let header =
     "## " + Format.pad("what", 18) + " " + Format.pad("taken", 6, right: true) + " " + Format.pad("type", 6)
     + " PD " + Format.pad("sel:offset", 13) + " handler"
+  static let narrowHeader = "## " + Format.pad("what", 9) + " " + Format.pad("taken", 6, right: true) + " PD handler"
+  /// The full row up to the handler, plus room for a short symbol.
+  static let fullWidth = 66
 
   static func draw(_ context: PaneContext, in area: Rect, on canvas: inout Canvas) -> [ClickTarget] {
     let snapshot = context.snapshot
     let vectors = snapshot.vectors
+    let narrow = area.width < fullWidth
     var line = LineWriter(area)
-    line.put(header, .header, on: &canvas)
+    line.put(narrow ? narrowHeader : header, .header, on: &canvas)
     line.newline()
     guard !vectors.isEmpty else {
       line.put("IDTR limit " + Format.hex(snapshot.processor.idtr.limit, 4) + ": no vectors", .dim, on: &canvas)
@@ -23,7 +30,7 @@ enum IDTPane: Pane {
     for vector in vectors[first...] where !line.isFull {
       let current = vector.number == inFlight
       if current { canvas.fill(Rect(x: area.x, y: line.row, width: area.width, height: 1), style: .role(.active)) }
-      drawRow(vector, context: context, current: current, line: &line, on: &canvas)
+      drawRow(vector, context: context, current: current, narrow: narrow, line: &line, on: &canvas)
       line.newline()
     }
     return []
@@ -39,12 +46,14 @@ enum IDTPane: Pane {
   }
 
   static func drawRow(
-    _ vector: MachineSnapshot.Vector, context: PaneContext, current: Bool, line: inout LineWriter,
-    on canvas: inout Canvas
+    _ vector: MachineSnapshot.Vector, context: PaneContext, current: Bool, narrow: Bool = false,
+    line: inout LineWriter, on canvas: inout Canvas
   ) {
     let base: Role = current ? .active : .value
+    let pic = context.snapshot.pic
     line.put(Format.hex(vector.number, 2) + " ", current ? .active : .label, on: &canvas)
-    line.put(Format.pad(Board.vectorName(vector.number, pic: context.snapshot.pic), 18) + " ", base, on: &canvas)
+    let what = narrow ? shortName(vector.number, pic: pic) : Board.vectorName(vector.number, pic: pic)
+    line.put(Format.pad(what, narrow ? 9 : 18) + " ", base, on: &canvas)
     let taken = Format.pad(String(vector.deliveries), 6, right: true)
     line.put(taken, current ? .role(.active) : context.role(.vector(vector.number), otherwise: .value), on: &canvas)
     guard let gate = vector.gate else {
@@ -52,12 +61,26 @@ enum IDTPane: Pane {
       return
     }
     let quiet: Role = current ? .active : (gate.present ? base : .dim)
-    line.put(" " + Format.pad(gate.kind.shortName, 6) + " ", quiet, on: &canvas)
+    if !narrow { line.put(" " + Format.pad(gate.kind.shortName, 6), quiet, on: &canvas) }
     line.put(
-      (gate.present ? "P" : "-") + "\(gate.dpl) ", gate.present ? (current ? .active : .good) : .dim, on: &canvas)
-    line.put(Format.hex(gate.selector, 4) + ":" + Format.hex(gate.offset, 8), quiet, on: &canvas)
-    if gate.present, let symbol = context.snapshot.symbols.describe(gate.offset) {
-      line.put(" " + symbol, current ? .active : .symbol, on: &canvas)
+      " " + (gate.present ? "P" : "-") + "\(gate.dpl) ", gate.present ? (current ? .active : .good) : .dim,
+      on: &canvas)
+    if !narrow { line.put(Format.hex(gate.selector, 4) + ":" + Format.hex(gate.offset, 8), quiet, on: &canvas) }
+    guard gate.present else { return }
+    if let symbol = context.snapshot.symbols.describe(gate.offset) {
+      line.put((narrow ? "" : " ") + symbol, current ? .active : .symbol, on: &canvas)
+    } else if narrow {
+      line.put(Format.hex(gate.offset, 8), quiet, on: &canvas)
     }
+  }
+
+  /// "what" in at most 9 cells: `IRQ1 kbd`, an exception's mnemonic (`#GP`), or the name cut short.
+  static func shortName(_ vector: Int, pic: PICPairState) -> String {
+    if let irq = Board.irq(forVector: vector, pic: pic) {
+      return "IRQ\(irq)" + (Board.shortName(irq: irq).map { " " + $0 } ?? "")
+    }
+    let name = Board.vectorName(vector, pic: pic)
+    if name.hasPrefix("#"), let mnemonic = name.split(separator: " ").first { return String(mnemonic) }
+    return name
   }
 }

@@ -1,8 +1,8 @@
 import Emulator
 
 /// Per-line interrupt counts and rates, like /proc/interrupts: the IRQ lines wired on this board and any other that
-/// fired, then NMI, spurious, exceptions, software interrupts and dropped input. Rates are per virtual second over
-/// the interval since the previous snapshot.
+/// fired, then NMI, spurious, exceptions, software interrupts and dropped input. Rates are per virtual second, over
+/// the last virtual second (`InterruptRates`); blank until the machine has run between two snapshots.
 enum StatsPane: Pane {
   static let header =
     "IRQ " + Format.pad("device", 9) + Format.pad("count", 10, right: true)
@@ -13,16 +13,13 @@ enum StatsPane: Pane {
     var line = LineWriter(area)
     line.put(header, .header, on: &canvas)
     line.newline()
-    let seconds: Double? = context.previous.flatMap { previous in
-      let cycles = snapshot.processor.cycles &- previous.processor.cycles
-      return cycles > 0 && snapshot.processor.cycles > previous.processor.cycles
-        ? Double(cycles) / Double(Scheduler.nominalHz) : nil
-    }
+    let baseline = context.state.rates.baseline.flatMap { $0.cycles < snapshot.processor.cycles ? $0 : nil }
+    let seconds = baseline.map { Double(snapshot.processor.cycles - $0.cycles) / Double(Scheduler.nominalHz) }
     var rows: [(String, String, Int, Int?)] = []
     for irq in 0..<min(16, snapshot.interruptsPerIRQ.count) {
       let count = snapshot.interruptsPerIRQ[irq]
       guard Board.deviceName(irq: irq) != nil || count > 0 else { continue }
-      let before = context.previous.map { $0.interruptsPerIRQ.indices.contains(irq) ? $0.interruptsPerIRQ[irq] : 0 }
+      let before = baseline.map { $0.perIRQ.indices.contains(irq) ? $0.perIRQ[irq] : 0 }
       rows.append((Format.pad(String(irq), 3, right: true), Board.deviceName(irq: irq) ?? "", count, before))
     }
     let kinds: [(String, String, TraceEvent.Kind)] = [
@@ -30,7 +27,7 @@ enum StatsPane: Pane {
       ("SWI", "int n", .software), ("DRP", "dropped", .dropped),
     ]
     for (label, name, kind) in kinds {
-      rows.append((label, name, snapshot.traceCounts[kind] ?? 0, context.previous.map { $0.traceCounts[kind] ?? 0 }))
+      rows.append((label, name, snapshot.traceCounts[kind] ?? 0, baseline.map { $0.traceCounts[kind] ?? 0 }))
     }
     let first = min(context.state.scrollOffset(.stats), max(0, rows.count - line.rowsLeft))
     for (label, name, count, before) in rows[first...] where !line.isFull {

@@ -28,20 +28,35 @@ enum StatusLine {
 /// The bottom bar, htop style: the labelled bindings of the key table, in table order, as far as they fit. Each label
 /// is a click target that does what its key does.
 enum KeyBar {
+  /// One label: the binding's index in the key table, its key as shown ("F1", "^Am") and its label, with widths.
+  struct Entry {
+    var binding: Int
+    var key: String
+    var label: String
+    var keyWidth: Int
+    var width: Int
+  }
+
+  /// The labels, spelled and measured once: the table is fixed, and the bar is drawn every frame.
+  static let entries: [Entry] = KeyTable.bindings.enumerated().compactMap { index, binding in
+    guard let label = binding.label else { return nil }
+    let name = binding.key == .character(" ") ? "␣" : KeyBinding.name(of: binding.key)
+    let key = (binding.scope == .afterPrefix ? "^A" : "") + name
+    let keyWidth = Canvas.cellWidth(of: key)
+    return Entry(
+      binding: index, key: key, label: label, keyWidth: keyWidth, width: keyWidth + Canvas.cellWidth(of: label))
+  }
+
   static func draw(in area: Rect, on canvas: inout Canvas) -> [ClickTarget] {
     canvas.fill(area, style: .role(.keyBar))
     var targets: [ClickTarget] = []
     var column = area.x
-    for (index, binding) in KeyTable.bindings.enumerated() {
-      guard let label = binding.label else { continue }
-      let name = binding.key == .character(" ") ? "␣" : KeyBinding.name(of: binding.key)
-      let key = (binding.scope == .afterPrefix ? "^A" : "") + name
-      let width = Canvas.cellWidth(of: key) + Canvas.cellWidth(of: label) + 1
-      guard column + width - 1 <= area.maxX else { break }
-      canvas.put(key, row: area.y, column: column, style: .role(.keyLabel), clip: area)
-      canvas.put(label, row: area.y, column: column + Canvas.cellWidth(of: key), style: .role(.keyBar), clip: area)
-      targets.append(ClickTarget(Rect(x: column, y: area.y, width: width - 1, height: 1), .binding(index)))
-      column += width
+    for entry in entries {
+      guard column + entry.width <= area.maxX else { break }
+      canvas.put(entry.key, row: area.y, column: column, style: .role(.keyLabel), clip: area)
+      canvas.put(entry.label, row: area.y, column: column + entry.keyWidth, style: .role(.keyBar), clip: area)
+      targets.append(ClickTarget(Rect(x: column, y: area.y, width: entry.width, height: 1), .binding(entry.binding)))
+      column += entry.width + 1
     }
     return targets
   }

@@ -26,6 +26,8 @@ public struct DashboardState: Sendable {
   public var themeIndex = 0
   public var log = InterruptLog()
   public var history = HighlightHistory()
+  /// Counts a virtual second back, for the Stats pane's rates.
+  public var rates = InterruptRates()
   /// The bytes of the selected descriptor's buffer, supplied by the caller (the snapshot carries no buffer memory).
   public var descriptorPreview: [UInt8]? = nil
 
@@ -38,6 +40,7 @@ public struct DashboardState: Sendable {
     // A snapshot cannot have skipped more records than the machine ever finished (guards against a bogus count).
     let skipped = snapshot.traceSkipped <= snapshot.traceSequence ? snapshot.traceSkipped : 0
     log.append(snapshot.trace, skipped: skipped)
+    rates.observe(snapshot)
     let advanced = previous.map { $0.processor.cycles != snapshot.processor.cycles } ?? true
     if advanced || !snapshot.trace.isEmpty { history.advance() }
     ChangeDetector.mark(snapshot, previous: previous, into: &history)

@@ -46,6 +46,23 @@ struct IDTPaneTests {
     #expect(SnapshotFixture.trimmed(syscall)[1] == "80 syscall                 0 trap32 P3 0008:00102000 syscall_entry")
   }
 
+  /// In a side column (37 cells at 160×50) the type and selector:offset give way so the handler still shows.
+  @Test func aNarrowPaneKeepsTheHandlerAndDropsTypeAndSelector() {
+    var state = DashboardState()
+    state.idtFollowsInFlight = false
+    let (top, _) = SnapshotFixture.render(.idt, Self.snapshot(), state: state, width: 37, height: 2)
+    #expect(SnapshotFixture.trimmed(top) == ["## what       taken PD handler", "00 #DE            0 -0"])
+    state.scroll[.idt] = 0x21
+    let (irq, _) = SnapshotFixture.render(.idt, Self.snapshot(), state: state, width: 37, height: 2)
+    #expect(SnapshotFixture.trimmed(irq)[1] == "21 IRQ1 kbd       5 P0 kbd_isr")
+    state.scroll[.idt] = 0x80
+    let (syscall, _) = SnapshotFixture.render(.idt, Self.snapshot(), state: state, width: 37, height: 2)
+    #expect(SnapshotFixture.trimmed(syscall)[1] == "80 syscall        0 P3 syscall_entry")
+    // At the full width the same rows keep every column.
+    let (wide, _) = SnapshotFixture.render(.idt, Self.snapshot(), state: state, width: IDTPane.fullWidth, height: 2)
+    #expect(SnapshotFixture.trimmed(wide)[1].hasPrefix("80 syscall                 0 trap32 P3 0008:00102000"))
+  }
+
   @Test func theVectorInFlightIsHighlightedAndKeptInView() {
     // ISR bit 1 on the master: vector 0x20 + 1 is being handled. Following it, the 9 rows start a third above it.
     let (canvas, _) = SnapshotFixture.render(.idt, Self.snapshot(isr: 0x0002), width: 70, height: 10)

@@ -33,7 +33,10 @@ struct LogStatsEventsPaneTests {
       $0.interruptsPerIRQ = counts
       $0.traceCounts = [.nmi: 1]
     }
-    let (canvas, _) = SnapshotFixture.render(.stats, now, previous: before, width: 40, height: 12)
+    var state = DashboardState()
+    state.observe(before, previous: nil)
+    state.observe(now, previous: before)
+    let (canvas, _) = SnapshotFixture.render(.stats, now, previous: before, state: state, width: 40, height: 12)
     #expect(
       SnapshotFixture.trimmed(canvas) == [
         "IRQ device        count    rate/s",
@@ -49,6 +52,38 @@ struct LogStatsEventsPaneTests {
         "DRP dropped           0       0.0",
         "",
       ])
+  }
+
+  /// Frames 1/30 s apart while a 100 Hz timer ticks (one tick per 1,000,000 cycles): each frame sees 3 or 4 ticks,
+  /// 90 or 120 a second if measured frame to frame; over the last second the rate reads 100.
+  @Test func statsRatesAreMeasuredOverTheLastVirtualSecondNotOneFrame() throws {
+    var state = DashboardState()
+    var last: MachineSnapshot?
+    for frame in 0...90 {
+      let cycles = UInt64(frame) * 3_333_333
+      let snapshot = SnapshotFixture.make(cycles: cycles) {
+        var counts = Array(repeating: 0, count: 16)
+        counts[0] = Int(cycles / 1_000_000)
+        $0.interruptsPerIRQ = counts
+      }
+      state.observe(snapshot, previous: last)
+      last = snapshot
+    }
+    #expect(state.rates.samples.count <= 32, "about a second of frames is kept, not the whole run")
+    let (canvas, _) = SnapshotFixture.render(.stats, try #require(last), state: state, width: 40, height: 3)
+    let timer = try #require(SnapshotFixture.trimmed(canvas).first { $0.hasPrefix("  0 timer") })
+    let rate = try #require(Double(timer.split(separator: " ").last ?? ""))
+    #expect((99.0...101.0).contains(rate), "\(timer)")
+  }
+
+  @Test func aMachineThatWentBackInTimeStartsItsRateWindowAgain() {
+    var rates = InterruptRates()
+    rates.observe(SnapshotFixture.make(cycles: 500_000_000))
+    rates.observe(SnapshotFixture.make(cycles: 600_000_000))
+    rates.observe(SnapshotFixture.make(cycles: 1_000))
+    #expect(rates.baseline == nil, "one sample after the reset: no rate yet")
+    rates.observe(SnapshotFixture.make(cycles: 2_000))
+    #expect(rates.baseline?.cycles == 1_000)
   }
 
   @Test func eventQueueListsPendingEventsByTimeAndTheKernelSectionIsAbsent() {
