@@ -63,6 +63,7 @@ let package = Package(
         "Conformance",
         "GDBStub",
         "CNcurses",
+        "CTerminalGuard",
         "CursesUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]

@@ -7,11 +7,15 @@ enum FrameDiff {
   static func cellsToDraw(from previous: Canvas?, to canvas: Canvas) -> [Int]? {
     guard let previous, previous.width == canvas.width, previous.height == canvas.height else { return nil }
     var indices: [Int] = []
-    for index in canvas.cells.indices where canvas.cells[index] != previous.cells[index] {
-      var target = index
-      if canvas.cells[index].scalar == Canvas.wideTailScalar && index % canvas.width > 0 { target = index - 1 }
-      if let last = indices.last, last >= target { continue }
-      indices.append(target)
+    canvas.cells.withUnsafeBufferPointer { cells in
+      previous.cells.withUnsafeBufferPointer { before in
+        for index in cells.indices where cells[index] != before[index] {
+          var target = index
+          if cells[index].scalar == Canvas.wideTailScalar && index % canvas.width > 0 { target = index - 1 }
+          if let last = indices.last, last >= target { continue }
+          indices.append(target)
+        }
+      }
     }
     return indices
   }

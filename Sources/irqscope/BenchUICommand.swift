@@ -16,8 +16,9 @@ struct BenchUI: ParsableCommand {
          booted and took some keys and packets, at 160x50 and 240x70; median and best over --frames frames.
       2. key latency: the wall time from a key event entering the dashboard's input layer (KeyDispatch) to the
          guest's IRQ 1 handler starting, with the machine live at --speed 1; median and worst over --keys keys.
-      3. idle: the live machine (guest in hlt) with a snapshot and a composed 160x50 frame 30 times a second for
-         --idle-seconds, as the dashboard does minus the terminal write; process CPU time / wall time.
+      3. idle: this irqscope binary launched with no arguments (the dashboard) in a 160x50 pseudo-terminal whose
+         other end reads at once; after the teaching kernel's prompt, the CPU time of all its threads over
+         --idle-seconds, guest in hlt, 30 fps; then F10.
       4. drawing: bench cpu's workload live at --speed max while the main thread takes a snapshot and composes a
          160x50 frame 30 times a second, against the same workload headless; medians of --runs alternating runs.
       """)
@@ -29,7 +30,7 @@ struct BenchUI: ParsableCommand {
   var keys: Int = 40
 
   @Option(help: "Seconds of idle dashboard to measure (0 skips it).")
-  var idleSeconds: Double = 10
+  var idleSeconds: Double = 30
 
   @Option(help: "Runs of the drawing-versus-headless comparison (0 skips it).")
   var runs: Int = 3
@@ -184,41 +185,13 @@ struct BenchUI: ParsableCommand {
         latencies[latencies.count / 2], latencies[latencies.count - 1], latencies.count))
   }
 
-  /// The dashboard's per-frame work at 30 fps against an idle guest, measured as process CPU time.
+  /// The real dashboard idle: `irqscope` itself in a 160x50 pseudo-terminal (see `IdleDashboardProbe`).
   private func idle() throws {
-    let boot = try MachineOptions.parse([]).bootMachine()
-    let live = LiveMachine(machine: boot.machine, speed: 1, minimumHaltedSleep: DashboardSession.machineWakeInterval)
-    live.start()
-    Thread.sleep(forTimeInterval: 1)  // boot to the prompt, where the guest waits in hlt
-    var state = DashboardState()
-    var previous: MachineSnapshot?
-    let before = Self.cpuSeconds()
-    let wallStart = DispatchTime.now().uptimeNanoseconds
-    let frameNanoseconds: UInt64 = 1_000_000_000 / 30
-    var frame: UInt64 = 0
-    while DispatchTime.now().uptimeNanoseconds - wallStart < UInt64(idleSeconds * 1e9) {
-      let snapshot = live.snapshot()
-      state.observe(snapshot, previous: previous)
-      _ = compose(snapshot: snapshot, previous: previous, state: state, size: (160, 50), wallSeconds: 1.0 / 30)
-      previous = snapshot
-      frame += 1
-      let next = wallStart + frame * frameNanoseconds
-      let now = DispatchTime.now().uptimeNanoseconds
-      if next > now { usleep(UInt32((next - now) / 1000)) }
-    }
-    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
-    let cpu = Self.cpuSeconds() - before
-    live.stop()
+    let result = try IdleDashboardProbe().measure(seconds: idleSeconds)
     print(
       String(
-        format: "idle dashboard (guest in hlt, 30 fps, 160x50, no terminal write): %.1f%% of one core over %.0f s",
-        cpu / wall * 100, wall))
-  }
-
-  static func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-      + Double(usage.ru_stime.tv_usec) / 1e6
+        format:
+          "idle dashboard (irqscope in a 160x50 pseudo-terminal, guest in hlt, 30 fps): %.2f%% of one core over %.0f s, %.0f bytes/s to the terminal",
+        result.cpuFraction * 100, result.seconds, result.bytesPerSecond))
   }
 }

@@ -40,6 +40,11 @@ public struct Canvas: Sendable, Equatable {
       self.init(scalar: first, mark: mark, style: style)
     }
 
+    /// Inlinable, so the terminal's frame diff (another module) compares 8,000 pairs a frame without a call each.
+    @inlinable public static func == (left: Cell, right: Cell) -> Bool {
+      left.scalar == right.scalar && left.style == right.style && left.mark == right.mark
+    }
+
     /// The cell's text as one character.
     public var character: Character {
       get {

@@ -63,6 +63,15 @@ public enum CellStyle: Sendable, Hashable {
 
   public static let text = CellStyle.role(.text)
 
+  /// Inlinable for the frame diff, like `Canvas.Cell.==`.
+  @inlinable public static func == (left: CellStyle, right: CellStyle) -> Bool {
+    switch (left, right) {
+    case (.role(let a), .role(let b)): a == b
+    case (.vga(let a), .vga(let b)): a == b
+    default: false
+    }
+  }
+
   /// The role whose colour is the foreground.
   public var foregroundRole: Role {
     switch self {

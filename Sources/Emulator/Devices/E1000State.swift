@@ -87,7 +87,7 @@ extension E1000 {
     var reasons: [String: Int] = [:]
     for (reason, count) in missed { reasons[reason.rawValue] = count }
     return E1000State(
-      mac: mac.map { hex2($0) }.joined(separator: ":"), ctrl: register(E1000Register.ctrl),
+      mac: macText(mac), ctrl: register(E1000Register.ctrl),
       status: readRegisterQuietly(E1000Register.status), icr: register(E1000Register.icr),
       ims: register(E1000Register.ims), rctl: register(E1000Register.rctl), tctl: register(E1000Register.tctl),
       rdtr: register(E1000Register.rdtr), rdba: rx.base, rdlen: register(E1000Register.rdlen), rdh: rx.head,
@@ -110,7 +110,15 @@ extension E1000 {
   }
 }
 
-private func hex2(_ byte: UInt8) -> String {
-  let digits = Array("0123456789abcdef")
-  return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+/// "52:54:00:12:34:56": written byte by byte, as a snapshot asks for it every frame.
+private func macText(_ mac: [UInt8]) -> String {
+  let digits = Array("0123456789abcdef".utf8)
+  var bytes: [UInt8] = []
+  bytes.reserveCapacity(mac.count * 3)
+  for (index, byte) in mac.enumerated() {
+    if index > 0 { bytes.append(UInt8(ascii: ":")) }
+    bytes.append(digits[Int(byte >> 4)])
+    bytes.append(digits[Int(byte & 0xF)])
+  }
+  return String(decoding: bytes, as: UTF8.self)
 }
