@@ -40,17 +40,22 @@ enum CodePane: Pane {
     return []
   }
 
-  /// What a listing is decoded from; the same inputs give the same listing.
+  /// What a listing is decoded from; the same inputs give the same listing. The symbol table counts by identity
+  /// (see `IDTPane.RowKey`).
   struct ListingKey: Equatable {
     var code: MachineSnapshot.CodeWindow
     var eip: UInt32
     var codeSize32: Bool
     var symbols: SymbolTable
+
+    static func == (left: ListingKey, right: ListingKey) -> Bool {
+      left.eip == right.eip && left.codeSize32 == right.codeSize32 && left.code == right.code
+        && left.symbols.isSameTable(as: right.symbols)
+    }
   }
 
   /// The last listing decoded. An idle guest sits on one `hlt` frame after frame, and decoding the window again
-  /// (start after start until one lands on EIP) was the costliest step of an idle frame. Comparing the key is
-  /// cheap: the symbol table is the machine's own array, equal by identity.
+  /// (start after start until one lands on EIP) was the costliest step of an idle frame.
   private static let lastListing = Mutex<(key: ListingKey, listing: [DisassembledInstruction])?>(nil)
 
   static func cachedInstructions(

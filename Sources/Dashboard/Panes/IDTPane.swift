@@ -27,14 +27,52 @@ enum IDTPane: Pane {
     let inFlight = InFlight.vector(snapshot)
     let rows = line.rowsLeft
     let first = firstRow(context, count: vectors.count, rows: rows, inFlight: inFlight)
+    let pic = snapshot.pic
     for vector in vectors[first...] where !line.isFull {
       let current = vector.number == inFlight
-      if current { canvas.fill(Rect(x: area.x, y: line.row, width: area.width, height: 1), style: .role(.active)) }
-      drawRow(vector, context: context, current: current, narrow: narrow, line: &line, on: &canvas)
+      let key = RowKey(
+        vector: vector, current: current, narrow: narrow, width: area.width, masterBase: pic.master.base,
+        slaveBase: pic.slave.base, takenStyle: context.role(.vector(vector.number), otherwise: .value),
+        symbols: snapshot.symbols)
+      memo.row(key, line.row, of: area, on: &canvas) { canvas in
+        if current { canvas.fill(Rect(x: area.x, y: line.row, width: area.width, height: 1), style: .role(.active)) }
+        var row = line
+        drawRow(vector, context: context, current: current, narrow: narrow, line: &row, on: &canvas)
+      }
       line.newline()
     }
     return []
   }
+
+  /// Everything a row is drawn from (`drawRow` reads the PIC only for its vector bases). The symbol table counts
+  /// by identity: the machine's own, shared by every snapshot (holding it keeps the identity from being reused).
+  struct RowKey: Hashable, Sendable {
+    var vector: MachineSnapshot.Vector
+    var current: Bool
+    var narrow: Bool
+    var width: Int
+    var masterBase: UInt8
+    var slaveBase: UInt8
+    var takenStyle: CellStyle
+    var symbols: SymbolTable
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(vector.number)
+      hasher.combine(vector.gate)
+      hasher.combine(vector.deliveries)
+      hasher.combine(current)
+      hasher.combine(width)
+      hasher.combine(takenStyle)
+    }
+
+    static func == (left: RowKey, right: RowKey) -> Bool {
+      left.vector == right.vector && left.current == right.current && left.narrow == right.narrow
+        && left.width == right.width && left.masterBase == right.masterBase && left.slaveBase == right.slaveBase
+        && left.takenStyle == right.takenStyle && left.symbols.isSameTable(as: right.symbols)
+    }
+  }
+
+  private static let memo = RowMemo<RowKey>()
 
   /// The first vector shown: around the one in flight while following it, else the scroll offset (clamped).
   static func firstRow(_ context: PaneContext, count: Int, rows: Int, inFlight: Int?) -> Int {

@@ -45,6 +45,20 @@ public struct SymbolTable: Sendable, Equatable {
   /// A table with no symbols (a stripped ELF or an a.out-kludge kernel).
   public static let empty = SymbolTable([])
 
+  /// Copies of one table (every snapshot carries the machine's) share this token and are equal at once; only
+  /// tables built apart are compared name by name. The dashboard compares tables every frame.
+  private final class Identity: Sendable {}
+  private let identity = Identity()
+
+  /// Whether `other` is a copy of this very table (not merely equal): what a cache keyed by a table compares, so
+  /// that two machines' tables never meet in a slow comparison.
+  public func isSameTable(as other: SymbolTable) -> Bool { identity === other.identity }
+
+  public static func == (lhs: SymbolTable, rhs: SymbolTable) -> Bool {
+    lhs.identity === rhs.identity
+      || (lhs.symbols == rhs.symbols && lhs.addresses == rhs.addresses && lhs.byName == rhs.byName)
+  }
+
   public var isEmpty: Bool { symbols.isEmpty }
   public var count: Int { symbols.count }
 
