@@ -30,11 +30,11 @@ enum IDTPane: Pane {
     let pic = snapshot.pic
     for vector in vectors[first...] where !line.isFull {
       let current = vector.number == inFlight
-      let key = RowKey(
+      let row = Row(
         vector: vector, current: current, narrow: narrow, width: area.width, masterBase: pic.master.base,
         slaveBase: pic.slave.base, takenStyle: context.role(.vector(vector.number), otherwise: .value),
         symbols: snapshot.symbols)
-      memo.row(key, line.row, of: area, on: &canvas) { canvas in
+      memo.row(vector.number, row, line.row, of: area, on: &canvas) { canvas in
         if current { canvas.fill(Rect(x: area.x, y: line.row, width: area.width, height: 1), style: .role(.active)) }
         var row = line
         drawRow(vector, context: context, current: current, narrow: narrow, line: &row, on: &canvas)
@@ -46,7 +46,7 @@ enum IDTPane: Pane {
 
   /// Everything a row is drawn from (`drawRow` reads the PIC only for its vector bases). The symbol table counts
   /// by identity: the machine's own, shared by every snapshot (holding it keeps the identity from being reused).
-  struct RowKey: Hashable, Sendable {
+  struct Row: Equatable, Sendable {
     var vector: MachineSnapshot.Vector
     var current: Bool
     var narrow: Bool
@@ -56,23 +56,14 @@ enum IDTPane: Pane {
     var takenStyle: CellStyle
     var symbols: SymbolTable
 
-    func hash(into hasher: inout Hasher) {
-      hasher.combine(vector.number)
-      hasher.combine(vector.gate)
-      hasher.combine(vector.deliveries)
-      hasher.combine(current)
-      hasher.combine(width)
-      hasher.combine(takenStyle)
-    }
-
-    static func == (left: RowKey, right: RowKey) -> Bool {
+    static func == (left: Row, right: Row) -> Bool {
       left.vector == right.vector && left.current == right.current && left.narrow == right.narrow
         && left.width == right.width && left.masterBase == right.masterBase && left.slaveBase == right.slaveBase
         && left.takenStyle == right.takenStyle && left.symbols.isSameTable(as: right.symbols)
     }
   }
 
-  private static let memo = RowMemo<RowKey>()
+  private static let memo = RowMemo<Int, Row>()
 
   /// The first vector shown: around the one in flight while following it, else the scroll offset (clamped).
   static func firstRow(_ context: PaneContext, count: Int, rows: Int, inFlight: Int?) -> Int {

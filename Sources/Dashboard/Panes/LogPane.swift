@@ -21,32 +21,24 @@ enum LogPane: Pane {
     let rows = line.rowsLeft
     let end = max(0, log.count - context.state.scrollOffset(.log))
     for index in max(0, end - rows)..<end {
-      let key = RowKey(event: log.events[index], depth: log.nestingDepth(at: index), width: area.width)
-      memo.row(key, line.row, of: area, on: &canvas) { canvas in
-        var row = line
-        drawRow(key.event, depth: key.depth, line: &row, on: &canvas)
+      let row = Row(event: log.events[index], depth: log.nestingDepth(at: index), width: area.width)
+      memo.row(row.event.sequence, row, line.row, of: area, on: &canvas) { canvas in
+        var writer = line
+        drawRow(row.event, depth: row.depth, line: &writer, on: &canvas)
       }
       line.newline()
     }
     return []
   }
 
-  /// What a row shows: one record at a nesting depth, at a width. Hashed by the record's place in the trace,
-  /// compared in full.
-  struct RowKey: Hashable, Sendable {
+  /// What a row shows: one record at a nesting depth, at a width.
+  struct Row: Equatable, Sendable {
     var event: TraceEvent
     var depth: Int
     var width: Int
-
-    func hash(into hasher: inout Hasher) {
-      hasher.combine(event.sequence)
-      hasher.combine(event.cycle)
-      hasher.combine(depth)
-      hasher.combine(width)
-    }
   }
 
-  private static let memo = RowMemo<RowKey>()
+  private static let memo = RowMemo<UInt64, Row>()
 
   static func drawRow(_ event: TraceEvent, depth: Int, line: inout LineWriter, on canvas: inout Canvas) {
     line.put(Format.pad(Format.seconds(nanoseconds: event.timeNanoseconds), 10, right: true) + " ", .label, on: &canvas)

@@ -3,29 +3,36 @@ import Testing
 @testable import Dashboard
 @testable import Emulator
 
-/// A memoised row is the row as drawn: copied to wherever it is asked for, redrawn when its key differs.
+/// A memoised row is the row as drawn: copied to wherever it is asked for, redrawn when its content differs.
 struct RowMemoTests {
   @Test func anEqualKeyCopiesTheRowInsteadOfDrawingIt() {
-    let memo = RowMemo<String>()
+    let memo = RowMemo<Int, String>()
     var draws = 0
     let area = Rect(x: 2, y: 1, width: 6, height: 3)
     var first = Canvas(width: 10, height: 5)
-    memo.row("a", 1, of: area, on: &first) { canvas in
+    memo.row(1, "a", 1, of: area, on: &first) { canvas in
       draws += 1
       canvas.put("hello!", row: 1, column: 2, style: .role(.value))
     }
     var second = Canvas(width: 10, height: 5)
-    memo.row("a", 3, of: area, on: &second) { _ in draws += 1 }
+    memo.row(1, "a", 3, of: area, on: &second) { _ in draws += 1 }
     #expect(draws == 1)
     #expect(second.lines[3] == "  hello!  ")
     #expect(second[3, 2].style == .role(.value))
     #expect(second.lines[1] == "          ", "only the row asked for is written")
-    memo.row("b", 2, of: area, on: &second) { canvas in
+    memo.row(1, "b", 2, of: area, on: &second) { canvas in
       draws += 1
       canvas.put("other", row: 2, column: 2)
     }
     #expect(draws == 2)
     #expect(second.lines[2] == "  other   ")
+    // The ID keeps its latest row only: "a" is drawn again.
+    var third = Canvas(width: 10, height: 5)
+    memo.row(1, "a", 1, of: area, on: &third) { canvas in
+      draws += 1
+      canvas.put("hello!", row: 1, column: 2)
+    }
+    #expect(draws == 3)
   }
 
   @Test func theLogDrawsTheSameRowsFromTheMemoAsFresh() {
