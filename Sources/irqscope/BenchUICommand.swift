@@ -33,7 +33,7 @@ struct BenchUI: ParsableCommand {
   var idleSeconds: Double = 30
 
   @Option(help: "Runs of the drawing-versus-headless comparison (0 skips it).")
-  var runs: Int = 3
+  var runs: Int = 5
 
   @Flag(help: "Also time each pane (and the bars) alone on an idle guest's frame, at 160x50.")
   var parts = false

@@ -1,27 +1,39 @@
 import Emulator
 
-/// One row above the key bar: running or paused, speed, virtual time, host keys queued and dropped, where typing
-/// goes, a pending Ctrl-A, and why the machine stopped.
+/// One row above the key bar: running or paused, then what needs the user now (a pending Ctrl-A, why the machine
+/// stopped, the guest's exit), then speed, virtual time, host keys queued and dropped, and where typing goes. What
+/// is transient comes first so that an 80-column terminal still shows it; below `wideWidth` the labels are shorter.
 enum StatusLine {
+  static let wideWidth = 110
+
   static func draw(_ context: PaneContext, in area: Rect, on canvas: inout Canvas) {
     let snapshot = context.snapshot
     let host = snapshot.host
+    let narrow = area.width < wideWidth
     canvas.fill(area, style: .role(.status))
     var line = LineWriter(area)
     line.put(host.paused ? " ❚❚ paused " : " ▶ running ", host.paused ? .warning : .good, on: &canvas)
-    let speed = host.speed.map { Format.fixed($0, $0 < 1 ? 2 : 0) + "×" } ?? "max"
-    line.put(" speed " + speed, .status, on: &canvas)
-    line.put("  t " + Format.seconds(nanoseconds: snapshot.virtualNanoseconds) + "s", .status, on: &canvas)
-    line.put("  keys queued \(host.keysQueued)", .status, on: &canvas)
-    line.put(" dropped \(host.keysDropped)", host.keysDropped > 0 ? .warning : .status, on: &canvas)
-    line.put("  typing → " + context.state.inputTarget.description, .status, on: &canvas)
+    // Each field is one or more runs of text in a role; fields are two spaces apart (the pill ends in one).
+    var fields: [[(String, Role)]] = []
     switch context.state.prefix {
     case .none: break
-    case .controlA: line.put("  ^A…", .active, on: &canvas)
-    case .maskDigit: line.put("  ^A m: IRQ 0-f?", .active, on: &canvas)
+    case .controlA: fields.append([("^A…", .active)])
+    case .maskDigit: fields.append([("^A m: IRQ 0-f?", .active)])
     }
-    if let reason = host.stopReason { line.put("  " + reason, .warning, on: &canvas) }
-    if let status = snapshot.exitStatus { line.put("  guest exit \(status)", .warning, on: &canvas) }
+    if let reason = host.stopReason { fields.append([(reason, .warning)]) }
+    if let status = snapshot.exitStatus { fields.append([("guest exit \(status)", .warning)]) }
+    let speed = host.speed.map { Format.fixed($0, $0 < 1 ? 2 : 0) + "×" } ?? "max"
+    fields.append([("speed " + speed, .status)])
+    fields.append([("t " + Format.seconds(nanoseconds: snapshot.virtualNanoseconds) + "s", .status)])
+    fields.append([
+      ((narrow ? "queued " : "keys queued ") + "\(host.keysQueued) ", .status),
+      ("dropped \(host.keysDropped)", host.keysDropped > 0 ? .warning : .status),
+    ])
+    fields.append([((narrow ? "→ " : "typing → ") + context.state.inputTarget.description, .status)])
+    for (index, field) in fields.enumerated() {
+      line.put(index == 0 ? " " : "  ", .status, on: &canvas)
+      for (text, role) in field { line.put(text, role, on: &canvas) }
+    }
   }
 }
 

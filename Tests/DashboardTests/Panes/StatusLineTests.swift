@@ -4,8 +4,8 @@ import Testing
 @testable import Emulator
 
 struct StatusLineTests {
-  func render(_ snapshot: MachineSnapshot, state: DashboardState = DashboardState()) -> Canvas {
-    var canvas = Canvas(width: 150, height: 1)
+  func render(_ snapshot: MachineSnapshot, state: DashboardState = DashboardState(), width: Int = 150) -> Canvas {
+    var canvas = Canvas(width: width, height: 1)
     StatusLine.draw(
       PaneContext(snapshot: snapshot, previous: nil, state: state, wallSeconds: 0), in: canvas.bounds, on: &canvas)
     return canvas
@@ -31,10 +31,24 @@ struct StatusLineTests {
     let canvas = render(snapshot, state: state)
     #expect(
       SnapshotFixture.trimmed(canvas) == [
-        " ❚❚ paused  speed max  t 0.000000s  keys queued 3 dropped 2  typing → COM1 (IRQ4)  ^A m: IRQ 0-f?  stepped"
+        " ❚❚ paused  ^A m: IRQ 0-f?  stepped  speed max  t 0.000000s  keys queued 3 dropped 2  typing → COM1 (IRQ4)"
       ])
     #expect(canvas.style(of: "❚❚ paused", row: 0) == .role(.warning))
     #expect(canvas.style(of: "dropped 2", row: 0) == .role(.warning))
     #expect(canvas.style(of: "^A m: IRQ 0-f?", row: 0) == .role(.active))
+  }
+
+  /// At 80 columns the whole line fits with shorter labels, and a pending Ctrl-A m comes right after the state, so
+  /// the prompt shows even when the end of the line is cut.
+  @Test func eightyColumnsShowTheWholeLineAndThePromptFirst() {
+    let snapshot = SnapshotFixture.make(cycles: 150_000_000)
+    #expect(
+      SnapshotFixture.trimmed(render(snapshot, width: 80)) == [
+        " ▶ running  speed 1×  t 1.500000s  queued 0 dropped 0  → keyboard (IRQ1)"
+      ])
+    var state = DashboardState()
+    state.prefix = .maskDigit
+    let prompted = SnapshotFixture.trimmed(render(snapshot, state: state, width: 80))[0]
+    #expect(prompted.hasPrefix(" ▶ running  ^A m: IRQ 0-f?  speed 1×"))
   }
 }
