@@ -36,7 +36,7 @@ enum EventQueuePane: Pane {
     }
     let wide = width >= 60
     let queue = kernel.eventQueue
-    let tasks = kernel.tasks.map { taskLine($0, context: context, wide: wide) }
+    let tasks = taskLines(kernel.tasks, rows: rows - 2, context: context, wide: wide)
     var left = rows - tasks.count - 2  // the kernel queue's summary and one machine line
     let pending = min(max(0, left), queue.pending.count)
     left -= pending
@@ -185,6 +185,23 @@ enum EventQueuePane: Pane {
   }
 
   /// "2 spin   running              12": the running task as a bar (`active`), a changed state lit as it changes.
+  /// One line per task while they fit in `rows` (what is left beside the machine line and the queue summary);
+  /// otherwise as many as fit less one, the running task always among them, and a line counting the rest.
+  static func taskLines(
+    _ tasks: [TeachingKernelView.Task], rows: Int, context: PaneContext, wide: Bool
+  ) -> [Line] {
+    guard tasks.count > rows, rows >= 1 else { return tasks.map { taskLine($0, context: context, wide: wide) } }
+    var shown = Array(tasks.prefix(rows - 1))
+    if let running = tasks.first(where: { $0.state == .running }), !shown.contains(where: { $0.id == running.id }),
+      !shown.isEmpty
+    {
+      shown[shown.count - 1] = running
+    }
+    var more = Line()
+    more.add("… \(tasks.count - shown.count) more tasks (F3 zooms)", .dim)
+    return shown.map { taskLine($0, context: context, wide: wide) } + [more]
+  }
+
   static func taskLine(_ task: TeachingKernelView.Task, context: PaneContext, wide: Bool) -> Line {
     let running = task.state == .running
     let base: Role = running ? .active : task.state == .zombie ? .dim : .value

@@ -63,6 +63,29 @@ struct EventQueuePaneTests {
     #expect(canvas.styleRuns.contains { $0 == Canvas.StyleRun(row: 5, column: 0, length: 37, style: .role(.active)) })
   }
 
+  /// Five tasks in the 37×6 pane: three fit with a line counting the rest, and the running one (the last) is kept.
+  @Test func tasksThatDoNotFitAreCountedAndTheRunningOneStays() {
+    let snapshot = Self.kernelSnapshot {
+      $0.kernel?.tasks = [
+        Self.task(0, "idle", .ready, ticks: 40, ring: 0),
+        Self.task(1, "shell", .blocked, .console, ticks: 3),
+        Self.task(2, "spin", .ready, ticks: 12),
+        Self.task(3, "spin", .ready, ticks: 11),
+        Self.task(4, "spin", .running, ticks: 10, current: true),
+      ]
+    }
+    let (canvas, _) = SnapshotFixture.render(.events, snapshot, width: 37, height: 6)
+    #expect(
+      SnapshotFixture.trimmed(canvas) == [
+        "pit in 1.00ms 8042 FIFO 0 wire 0",
+        "kernel queue 1/64 tick 1234",
+        " 0 idle   ready                40",
+        " 1 shell  blocked: console      3",
+        " 4 spin   running              10",
+        "… 2 more tasks (F3 zooms)",
+      ])
+  }
+
   @Test func withRoomTheHistoryHeadingsAndTheMachinesFullLinesAppear() {
     let (canvas, _) = SnapshotFixture.render(.events, Self.kernelSnapshot(), width: 50, height: 13)
     #expect(
