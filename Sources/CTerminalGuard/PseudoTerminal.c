@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -23,4 +24,17 @@ int irq_pty_open_master(unsigned short columns, unsigned short rows, char *name,
   return master;
 }
 
-int irq_spawn_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
+int irq_spawn_attributes_init(posix_spawnattr_t *attributes, int new_session) {
+  int error = posix_spawnattr_init(attributes);
+  if (error != 0) return error;
+  sigset_t empty, all;
+  sigemptyset(&empty);
+  sigfillset(&all);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (new_session ? POSIX_SPAWN_SETSID : 0);
+  if ((error = posix_spawnattr_setsigmask(attributes, &empty)) != 0 ||
+      (error = posix_spawnattr_setsigdefault(attributes, &all)) != 0 ||
+      (error = posix_spawnattr_setflags(attributes, flags)) != 0) {
+    posix_spawnattr_destroy(attributes);
+  }
+  return error;
+}

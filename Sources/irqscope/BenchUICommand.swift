@@ -45,23 +45,13 @@ struct BenchUI: ParsableCommand {
     _ = machine.type("help\n")
     try? machine.injectBurst(20)
     machine.run(cycles: Scheduler.nominalHz / 10)
-    let previous = machine.snapshot(number: 1, traceFrom: 0)
-    machine.run(cycles: Scheduler.nominalHz / 100)
-    let snapshot = machine.snapshot(number: 2, traceFrom: previous.traceSequence)
-    var state = DashboardState()
-    state.observe(previous, previous: nil)
-    state.observe(snapshot, previous: previous)
+    let (previous, snapshot, state) = Self.twoFrames(of: machine, apart: Scheduler.nominalHz / 100)
     for (width, height) in [(160, 50), (240, 70)] {
-      var times: [Double] = []
-      for _ in 0..<max(1, frames) {
-        let start = DispatchTime.now().uptimeNanoseconds
+      let times = Self.sortedTimes(max(1, frames)) {
         let frame = compose(
           snapshot: snapshot, previous: previous, state: state, size: (width, height), wallSeconds: 1.0 / 30)
-        let end = DispatchTime.now().uptimeNanoseconds
         precondition(frame.0.width == width)
-        times.append(Double(end - start) / 1e6)
-      }
-      times.sort()
+      }.map { $0 / 1e6 }
       print(
         String(
           format: "compose %dx%d: median %.3f ms, best %.3f ms (%d frames)", width, height, times[times.count / 2],
@@ -78,25 +68,37 @@ struct BenchUI: ParsableCommand {
   private func partTimes() throws {
     let machine = try MachineOptions.parse([]).bootMachine().machine
     machine.run(cycles: Scheduler.nominalHz)
+    let (previous, snapshot, state) = Self.twoFrames(of: machine, apart: Scheduler.nominalHz / 30)
+    var line: [String] = []
+    for part in FramePart.allCases {
+      var canvas = Canvas(width: 160, height: 50)
+      let times = Self.sortedTimes(max(1, frames)) {
+        part.draw(snapshot: snapshot, previous: previous, state: state, size: (160, 50), on: &canvas)
+      }
+      line.append(String(format: "%@ %.0f", part.rawValue, times[times.count / 2] / 1e3))
+    }
+    print("compose parts, idle 160x50, median µs: " + line.joined(separator: ", "))
+  }
+
+  /// Two snapshots of `machine` `cycles` apart, folded into a dashboard state as the dashboard would.
+  static func twoFrames(of machine: Machine, apart cycles: UInt64) -> (MachineSnapshot, MachineSnapshot, DashboardState)
+  {
     let previous = machine.snapshot(number: 1, traceFrom: 0)
-    machine.run(cycles: Scheduler.nominalHz / 30)
+    machine.run(cycles: cycles)
     let snapshot = machine.snapshot(number: 2, traceFrom: previous.traceSequence)
     var state = DashboardState()
     state.observe(previous, previous: nil)
     state.observe(snapshot, previous: previous)
-    var line: [String] = []
-    for part in FramePart.allCases {
-      var times: [Double] = []
-      for _ in 0..<max(1, frames) {
-        var canvas = Canvas(width: 160, height: 50)
-        let start = DispatchTime.now().uptimeNanoseconds
-        part.draw(snapshot: snapshot, previous: previous, state: state, size: (160, 50), on: &canvas)
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3)
-      }
-      times.sort()
-      line.append(String(format: "%@ %.0f", part.rawValue, times[times.count / 2]))
-    }
-    print("compose parts, idle 160x50, median µs: " + line.joined(separator: ", "))
+    return (previous, snapshot, state)
+  }
+
+  /// The wall time of `body`, `count` times, in nanoseconds, sorted.
+  static func sortedTimes(_ count: Int, _ body: () -> Void) -> [Double] {
+    (0..<count).map { _ in
+      let start = DispatchTime.now().uptimeNanoseconds
+      body()
+      return Double(DispatchTime.now().uptimeNanoseconds - start)
+    }.sorted()
   }
 
   /// Guest MIPS with the dashboard drawing against headless, on bench cpu's workload (10 M iterations).

@@ -57,16 +57,9 @@ struct IdleDashboardProbe {
     posix_spawn_file_actions_adddup2(&actions, 0, 1)
     posix_spawn_file_actions_adddup2(&actions, 0, 2)
     var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
+    let error = irq_spawn_attributes_init(&attributes, 1)
+    guard error == 0 else { throw ValidationError("posix_spawnattr: error \(error)") }
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(
-      &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | irq_spawn_setsid_flag()))
     let environment = [
       "TERM=xterm-256color", "LANG=C.UTF-8", "PATH=" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"),
     ]

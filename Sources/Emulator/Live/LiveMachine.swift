@@ -36,6 +36,8 @@ public final class LiveMachine: @unchecked Sendable {
   private var stopReason: String?
   /// Why a debugger holds the machine (the status line's text); nil when none does. See `hold(reason:)`.
   private var heldReason: String?
+  /// A slice is already queued to follow the last one (speed max).
+  private var continuationQueued = false
   private var snapshotNumber: UInt64 = 0
   private var traceCursor: UInt64 = 0
   private var recorder: RecordSink?
@@ -226,8 +228,14 @@ public final class LiveMachine: @unchecked Sendable {
         }
       }
       timer.schedule(deadline: .now() + .nanoseconds(Int(Self.tickNanoseconds)))
-    } else {
-      timer.schedule(deadline: .now())
+    } else if !continuationQueued {
+      // Flat out (or running to an interrupt): the next slice goes to the back of the queue at once, behind any
+      // snapshot or command waiting there. Re-arming the timer instead cost a timer thread's wake-up per slice.
+      continuationQueued = true
+      queue.async { [self] in
+        continuationQueued = false
+        runSlice()
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import CTerminalGuard
 import Foundation
 
 /// A tmux server of the test's own (its own socket, no config file) running `irqscope keys` in a 100×30 pane
@@ -85,15 +86,9 @@ final class TmuxSession {
     posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
     var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
+    let error = irq_spawn_attributes_init(&attributes, 0)
+    guard error == 0 else { throw Failure(description: "posix_spawnattr: error \(error)") }
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     let argv = ([program] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
