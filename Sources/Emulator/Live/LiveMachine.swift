@@ -48,10 +48,11 @@ public final class LiveMachine: @unchecked Sendable {
   ///
   /// `minimumHaltedSleep`: the shortest a halted, paced guest sleeps. Zero (the default) wakes it at each device
   /// event, so what it sends (COM1, the NIC) leaves on time in wall time. An observer that takes a snapshot every
-  /// frame passes its frame interval: `snapshot()` brings a paced machine up to the wall clock first, so every
-  /// frame is as current as before, while a guest idling on a 100 Hz timer wakes the host at the frame rate
-  /// (and runs its ticks in the snapshot's catch-up) instead of twice per tick. Virtual time, and so every stamp
-  /// and latency in the trace, is the same either way; only when the host does the work changes.
+  /// frame can pass more (the dashboard passes 100 ms, well under the quarter second after which a live machine
+  /// stops catching up): `snapshot()` brings a paced machine up to the wall clock first, so every frame is as
+  /// current as before, while a guest idling on a 100 Hz timer runs its ticks in each frame's catch-up instead of
+  /// waking two threads per tick. Virtual time, and so every stamp and latency in the trace, is the same either
+  /// way; only when the host does the work changes.
   public init(
     machine: Machine, speed: Double? = 1, paused: Bool = false, record: RecordSink? = nil,
     minimumHaltedSleep: Duration = .zero
