@@ -26,36 +26,10 @@ public struct KeyBinding: Sendable {
 
   /// How the key is written on the bar and in help: "F1", "^A m", "M-1".
   public var keyName: String {
-    let name = KeyBinding.name(of: key)
+    let name = key.name(.short)
     return scope == .afterPrefix ? "^A " + name : name
   }
 
-  static func name(of key: KeyEvent) -> String {
-    switch key {
-    case .character(" "): "Space"
-    case .character(let c): String(c)
-    case .control(let c): "^" + String(c).uppercased()
-    case .alt(let inner): "M-" + name(of: inner)
-    case .enter: "Enter"
-    case .backspace: "Bksp"
-    case .tab: "Tab"
-    case .backTab: "S-Tab"
-    case .escape: "Esc"
-    case .up: "Up"
-    case .down: "Down"
-    case .left: "Left"
-    case .right: "Right"
-    case .home: "Home"
-    case .end: "End"
-    case .pageUp: "PgUp"
-    case .pageDown: "PgDn"
-    case .insert: "Ins"
-    case .delete: "Del"
-    case .function(let n): "F\(n)"
-    case .mouse: "mouse"
-    case .resize: "resize"
-    }
-  }
 }
 
 /// The dashboard's keys. Everything not listed here goes to the guest.

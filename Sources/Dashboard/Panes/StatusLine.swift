@@ -52,7 +52,7 @@ enum KeyBar {
   /// The labels, spelled and measured once: the table is fixed, and the bar is drawn every frame.
   static let entries: [Entry] = KeyTable.bindings.enumerated().compactMap { index, binding in
     guard let label = binding.label else { return nil }
-    let name = binding.key == .character(" ") ? "␣" : KeyBinding.name(of: binding.key)
+    let name = binding.key == .character(" ") ? "␣" : binding.key.name(.short)
     let key = (binding.scope == .afterPrefix ? "^A" : "") + name
     let keyWidth = Canvas.cellWidth(of: key)
     return Entry(
