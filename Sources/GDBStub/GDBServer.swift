@@ -18,10 +18,7 @@ public final class GDBServer {
   private var decoder = PacketDecoder()
   /// Events decoded but not handled yet (what gdb sent after a resume in the same read, such as a quick Ctrl-C).
   private var pending: [PacketDecoder.Event] = []
-  private var noAck = false
-  private var lastSent: [UInt8] = []
-  /// gdb sent a resume and waits for a stop reply.
-  private var awaitingStopReply = false
+  private var replies = GDBReplies()
   /// The next stop is the one that greets a newly connected client: gdb asks `?` and needs no unsolicited reply.
   private var greeting = false
   /// Block at the first stop until a client connects (`-S`).
@@ -82,8 +79,8 @@ public final class GDBServer {
 
   /// Tells a waiting client the run is over (`W` with the exit status, as for a process that exited) and closes.
   public func finish(exitStatus: Int32) {
-    if connection != nil && awaitingStopReply {
-      send("W" + Hex.encode([UInt8(truncatingIfNeeded: exitStatus)]))
+    if connection != nil && replies.awaitingStopReply {
+      replies.send("W" + Hex.encode([UInt8(truncatingIfNeeded: exitStatus)]), to: connection)
     }
     disconnect(reason: nil)
     machine.cpu.debugTraps.onStop = nil
@@ -117,7 +114,7 @@ public final class GDBServer {
         break
       }
       // gdb does not talk to a running all-stop target: have it send again later.
-      if case .packet = event { sendAck("-") }
+      if case .packet = event { replies.ack("-", to: connection) }
     }
     acceptClients(timeout: 0, stopMachine: true)
     schedulePoll()
@@ -135,10 +132,8 @@ public final class GDBServer {
       connection = client
       decoder = PacketDecoder()
       pending.removeAll()
-      noAck = false
-      awaitingStopReply = false
+      replies = GDBReplies()
       greeting = true
-      lastSent = []
       log("gdb: client connected on 127.0.0.1:\(port); the machine stops for it")
       if stopMachine { machine.cpu.requestDebugStop() }
       if timeout != 0 { return }
@@ -151,7 +146,7 @@ public final class GDBServer {
     self.connection = nil
     pending.removeAll()
     machine.cpu.removeAllDebugTraps()
-    awaitingStopReply = false
+    replies.awaitingStopReply = false
     if let reason { log(reason) }
   }
 
@@ -172,10 +167,7 @@ public final class GDBServer {
     } else {
       handler.lastStop = reason
     }
-    if awaitingStopReply {
-      awaitingStopReply = false
-      send(CommandHandler.stopReply(reason))
-    }
+    replies.reportStop(reason, to: connection)
     onHold?(reason)
     let resume = serve()
     onHold?(nil)
@@ -205,46 +197,17 @@ public final class GDBServer {
 
   /// Handles one event from the client while stopped; returns how the machine goes on when it should.
   private func handle(_ event: PacketDecoder.Event) -> DebugTraps.Resume? {
-    switch event {
-    case .ack, .interrupt: return nil  // already stopped
-    case .nack:
-      if !lastSent.isEmpty { connection?.send(lastSent) }
-      return nil
-    case .malformed:
-      sendAck("-")
-      return nil
-    case .packet(let payload):
-      sendAck("+")
-      switch handler.handle(payload) {
-      case .reply(let text): send(text)
-      case .replies(let texts): for text in texts { send(text) }
-      case .startNoAck:
-        send("OK")
-        noAck = true
-      case .resume(let step):
-        awaitingStopReply = true
-        return step ? .step : .proceed
-      case .detach:
-        send("OK")
-        disconnect(reason: "gdb detached; the machine runs on")
-        return .proceed
-      case .kill:
-        disconnect(reason: "gdb killed the target")
-        guard let onKill else { return .proceed }
-        onKill()
-        return .leaveRun
-      }
-      return nil
+    switch replies.handleStopped(event, handler: handler, connection: connection) {
+    case .none: return nil
+    case .resume(let step): return step ? .step : .proceed
+    case .detach:
+      disconnect(reason: "gdb detached; the machine runs on")
+      return .proceed
+    case .kill:
+      disconnect(reason: "gdb killed the target")
+      guard let onKill else { return .proceed }
+      onKill()
+      return .leaveRun
     }
-  }
-
-  private func sendAck(_ ack: Character) {
-    guard !noAck else { return }
-    connection?.send([ack.asciiValue!])
-  }
-
-  private func send(_ payload: String) {
-    lastSent = PacketEncoder.frame(payload)
-    connection?.send(lastSent)
   }
 }

@@ -26,10 +26,7 @@ public final class LiveGDBServer: @unchecked Sendable {
   private var connection: GDBConnection?
   private var connectionSource: DispatchSourceRead?
   private var decoder = PacketDecoder()
-  private var noAck = false
-  private var lastSent: [UInt8] = []
-  /// gdb sent a resume and waits for a stop reply.
-  private var awaitingStopReply = false
+  private var replies = GDBReplies()
   /// The machine stands still for gdb (or, with `-S`, for the first client).
   private var held = false
   private var steppingOverBreakpoint = false
@@ -90,7 +87,7 @@ public final class LiveGDBServer: @unchecked Sendable {
 
   private func shutDown() {
     if connection != nil {
-      if awaitingStopReply { send("W00") }
+      if replies.awaitingStopReply { replies.send("W00", to: connection) }
       disconnect(reason: nil)
     }
     listenSource?.cancel()
@@ -111,10 +108,8 @@ public final class LiveGDBServer: @unchecked Sendable {
       }
       connection = client
       decoder = PacketDecoder()
-      noAck = false
-      awaitingStopReply = false
+      replies = GDBReplies()
       steppingOverBreakpoint = false
-      lastSent = []
       let source = DispatchSource.makeReadSource(fileDescriptor: client.fd, queue: live.queue)
       source.setEventHandler { [weak self] in self?.readable() }
       source.setCancelHandler { client.close() }
@@ -136,7 +131,7 @@ public final class LiveGDBServer: @unchecked Sendable {
     self.connection = nil
     machine.cpu.removeAllDebugTraps()
     steppingOverBreakpoint = false
-    awaitingStopReply = false
+    replies.awaitingStopReply = false
     if held {
       held = false
       live.release(resume: false)
@@ -161,34 +156,19 @@ public final class LiveGDBServer: @unchecked Sendable {
   private func handleRunning(_ event: PacketDecoder.Event) {
     switch event {
     case .interrupt: holdHere(.requested, why: "Ctrl-C")
-    case .packet: sendAck("-")  // have it send again later
+    case .packet: replies.ack("-", to: connection)  // have it send again later
     case .ack, .nack, .malformed: break
     }
   }
 
   private func handleHeld(_ event: PacketDecoder.Event) {
-    switch event {
-    case .ack, .interrupt: break  // already stopped
-    case .nack: if !lastSent.isEmpty { connection?.send(lastSent) }
-    case .malformed: sendAck("-")
-    case .packet(let payload):
-      sendAck("+")
-      switch handler.handle(payload) {
-      case .reply(let text): send(text)
-      case .replies(let texts): for text in texts { send(text) }
-      case .startNoAck:
-        send("OK")
-        noAck = true
-      case .resume(let step):
-        awaitingStopReply = true
-        resume(step: step)
-      case .detach:
-        send("OK")
-        disconnect(reason: "gdb detached; the machine runs on")
-      case .kill:
-        // The dashboard outlives the debugger: the machine runs on, as after a detach.
-        disconnect(reason: "gdb killed the target; the machine runs on without it")
-      }
+    switch replies.handleStopped(event, handler: handler, connection: connection) {
+    case .none: break
+    case .resume(let step): resume(step: step)
+    case .detach: disconnect(reason: "gdb detached; the machine runs on")
+    case .kill:
+      // The dashboard outlives the debugger: the machine runs on, as after a detach.
+      disconnect(reason: "gdb killed the target; the machine runs on without it")
     }
   }
 
@@ -207,10 +187,7 @@ public final class LiveGDBServer: @unchecked Sendable {
   /// Holds the machine between slices (Ctrl-C) and tells a waiting gdb.
   private func holdHere(_ reason: StopReason, why: String) {
     handler.lastStop = reason
-    if awaitingStopReply {
-      awaitingStopReply = false
-      send(CommandHandler.stopReply(reason))
-    }
+    replies.reportStop(reason, to: connection)
     held = true
     live.hold(reason: "halted by gdb: " + why)
   }
@@ -255,16 +232,6 @@ public final class LiveGDBServer: @unchecked Sendable {
     case .step: return "step"
     case .requested: return "Ctrl-C"
     }
-  }
-
-  private func sendAck(_ ack: Character) {
-    guard !noAck else { return }
-    connection?.send([ack.asciiValue!])
-  }
-
-  private func send(_ payload: String) {
-    lastSent = PacketEncoder.frame(payload)
-    connection?.send(lastSent)
   }
 }
 
