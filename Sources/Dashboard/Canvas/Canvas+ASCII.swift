@@ -13,10 +13,4 @@ extension Canvas {
     }
     return x
   }
-
-  /// `putASCII` for a string (its caller checked that it is ASCII).
-  mutating func putASCII(_ text: String, row: Int, column: Int, style: CellStyle, clip: Rect?) -> Int {
-    var text = text
-    return text.withUTF8 { putASCII($0, row: row, column: column, style: style, clip: clip) }
-  }
 }

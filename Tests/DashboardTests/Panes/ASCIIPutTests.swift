@@ -10,7 +10,7 @@ struct ASCIIPutTests {
         var slow = Canvas(width: 10, height: 2)
         var fast = Canvas(width: 10, height: 2)
         let slowEnd = slow.putCharacters(text, row: 1, column: column, style: .role(.value), clip: clip)
-        let fastEnd = fast.putASCII(text, row: 1, column: column, style: .role(.value), clip: clip)
+        let fastEnd = fast.put(text, row: 1, column: column, style: .role(.value), clip: clip)  // ASCII: the fast path
         #expect(fast == slow, "\(text) at \(column)")
         #expect(fastEnd == slowEnd, "\(text) at \(column)")
       }
