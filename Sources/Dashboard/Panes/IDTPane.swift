@@ -31,7 +31,7 @@ enum IDTPane: Pane {
     for vector in vectors[first...] where !line.isFull {
       let current = vector.number == inFlight
       let row = Row(
-        vector: vector, current: current, narrow: narrow, width: area.width, masterBase: pic.master.base,
+        vector: vector, current: current, width: area.width, masterBase: pic.master.base,
         slaveBase: pic.slave.base, takenStyle: context.role(.vector(vector.number), otherwise: .value),
         symbols: snapshot.symbols)
       memo.row(vector.number, row, line.row, of: area, on: &canvas) { canvas in
@@ -44,12 +44,12 @@ enum IDTPane: Pane {
     return []
   }
 
-  /// Everything a row is drawn from (`drawRow` reads the PIC only for its vector bases). The symbol table counts
-  /// by identity: the machine's own, shared by every snapshot (holding it keeps the identity from being reused).
+  /// Everything a row is drawn from (`drawRow` reads the PIC only for its vector bases; the width decides whether
+  /// it is narrow). The symbol table counts by identity: the machine's own, shared by every snapshot (holding it
+  /// keeps the identity from being reused).
   struct Row: Equatable, Sendable {
     var vector: MachineSnapshot.Vector
     var current: Bool
-    var narrow: Bool
     var width: Int
     var masterBase: UInt8
     var slaveBase: UInt8
@@ -57,8 +57,8 @@ enum IDTPane: Pane {
     var symbols: SymbolTable
 
     static func == (left: Row, right: Row) -> Bool {
-      left.vector == right.vector && left.current == right.current && left.narrow == right.narrow
-        && left.width == right.width && left.masterBase == right.masterBase && left.slaveBase == right.slaveBase
+      left.vector == right.vector && left.current == right.current && left.width == right.width
+        && left.masterBase == right.masterBase && left.slaveBase == right.slaveBase
         && left.takenStyle == right.takenStyle && left.symbols.isSameTable(as: right.symbols)
     }
   }
